@@ -1,0 +1,6 @@
+//go:build !openblas
+
+package ops
+
+// BLASName names the BLAS behind this package's GEMMs.
+const BLASName = "gonum"

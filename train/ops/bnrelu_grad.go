@@ -1,0 +1,195 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+	"unsafe"
+
+	"github.com/chewxy/hm"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// DiffWRT: x, gamma and beta.
+func (op *BNReLUOp) DiffWRT(int) []bool { return []bool{true, true, true} }
+
+// SymDiff returns dx, dgamma and dbeta. One op computes dx and, as a side product, the two
+// parameter gradients; two small ops that depend on dx hand those out.
+func (op *BNReLUOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	if len(inputs) != 3 {
+		return nil, fmt.Errorf("bnrelu symdiff: %d inputs, want 3: %w", len(inputs), ErrShape)
+	}
+	dx, err := gorgonia.ApplyOp(&bnGradOp{op}, inputs[0], inputs[1], inputs[2], grad)
+	if err != nil {
+		return nil, fmt.Errorf("bnrelu grad: %w", err)
+	}
+	dg, err := gorgonia.ApplyOp(&bnParamGradOp{op: op, beta: false}, dx)
+	if err != nil {
+		return nil, fmt.Errorf("bnrelu grad gamma: %w", err)
+	}
+	db, err := gorgonia.ApplyOp(&bnParamGradOp{op: op, beta: true}, dx)
+	if err != nil {
+		return nil, fmt.Errorf("bnrelu grad beta: %w", err)
+	}
+	return gorgonia.Nodes{dx, dg, db}, nil
+}
+
+// ReturnsPtr is true: the result is the op's own reused buffer.
+func (op *BNReLUOp) ReturnsPtr() bool { return true }
+
+// CallsExtern is false.
+func (op *BNReLUOp) CallsExtern() bool { return false }
+
+// OverwritesInput is -1: the input is kept for the backward pass.
+func (op *BNReLUOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the shape, parameters and instance number.
+func (op *BNReLUOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%v#%d", op, op.id) }
+
+// Hashcode hashes WriteHash.
+func (op *BNReLUOp) Hashcode() uint32 { return opHash(op) }
+
+// String describes the op.
+func (op *BNReLUOp) String() string {
+	return fmt.Sprintf("BNReLU(%dx%dx%dx%d, decay %g, eps %g)", op.b, op.c, op.h, op.w, op.cfg.Decay, op.cfg.Epsilon)
+}
+
+// bnGradOp computes dx from (x, gamma, beta, dy) and stores dgamma and dbeta in the BNReLUOp.
+// The ReLU mask is recomputed from x as scale·x + shift > 0, exactly as in the forward pass.
+type bnGradOp struct{ op *BNReLUOp }
+
+func (g *bnGradOp) Arity() int { return 4 }
+func (g *bnGradOp) Type() hm.Type {
+	return hm.NewFnType(tensorType(4), tensorType(1), tensorType(1), tensorType(4), tensorType(4))
+}
+func (g *bnGradOp) InferShape(...gorgonia.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{g.op.b, g.op.c, g.op.h, g.op.w}, nil
+}
+func (g *bnGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
+	if len(vs) != 4 {
+		return nil, fmt.Errorf("bnrelu grad: %d inputs, want 4: %w", len(vs), ErrShape)
+	}
+	dt, err := dtypeOf("bnrelu grad", vs[0])
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float32 {
+		return bnBackward[float32](g.op, vs[0], vs[3])
+	}
+	return bnBackward[float64](g.op, vs[0], vs[3])
+}
+
+func bnBackward[T float](op *BNReLUOp, xv, dyv gorgonia.Value) (gorgonia.Value, error) {
+	size := op.b * op.c * op.hw
+	x, err := data[T]("bnrelu grad x", xv, size)
+	if err != nil {
+		return nil, err
+	}
+	dy, err := data[T]("bnrelu grad dy", dyv, size)
+	if err != nil {
+		return nil, err
+	}
+	dx := get[T](&op.dx, size)
+	n := float64(op.b * op.hw)
+	parallel(op.c, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			a, s := T(op.scale[c]), T(op.shift[c])
+			mean, inv := op.mean[c], op.invStd[c]
+			var sg, sgx float64 // Σg and Σg·(x−μ), g = dy masked by the ReLU
+			for b := 0; b < op.b; b++ {
+				off := (b*op.c + c) * op.hw
+				xs, dys := x[off:off+op.hw], dy[off:off+op.hw]
+				for i, v := range xs {
+					g := float64(dys[i] * positive(a*v+s))
+					sg += g
+					sgx += g * (float64(v) - mean)
+				}
+			}
+			op.dBetaAcc[c], op.dGammaAcc[c] = sg, sgx*inv
+			k := op.scale[c] // γ/σ: dx = k·(g − Σg/n − x̂·Σg·x̂/n) in training, k·g in evaluation
+			var cm, cx, c0 T
+			if op.fwdTraining {
+				cx = T(k * inv * inv * sgx / n)
+				c0 = T(k*sg/n - k*inv*inv*sgx/n*mean)
+			}
+			cm = T(k)
+			for b := 0; b < op.b; b++ {
+				off := (b*op.c + c) * op.hw
+				xs, dys, dxs := x[off:off+op.hw], dy[off:off+op.hw], dx[off:off+op.hw]
+				for i, v := range xs {
+					dxs[i] = cm*dys[i]*positive(a*v+s) - cx*v - c0
+				}
+			}
+		}
+	})
+	return wrap(dx, op.b, op.c, op.h, op.w), nil
+}
+
+func (g *bnGradOp) ReturnsPtr() bool      { return true }
+func (g *bnGradOp) CallsExtern() bool     { return false }
+func (g *bnGradOp) OverwritesInput() int  { return -1 }
+func (g *bnGradOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "Grad%v#%d", g.op, g.op.id) }
+func (g *bnGradOp) Hashcode() uint32      { return opHash(g) }
+func (g *bnGradOp) String() string        { return "Grad" + g.op.String() }
+
+// bnParamGradOp hands out dgamma (beta false) or dbeta (beta true), computed by bnGradOp; it takes
+// the dx node as input only to run after it.
+type bnParamGradOp struct {
+	op   *BNReLUOp
+	beta bool
+}
+
+func (g *bnParamGradOp) Arity() int    { return 1 }
+func (g *bnParamGradOp) Type() hm.Type { return hm.NewFnType(tensorType(4), tensorType(1)) }
+func (g *bnParamGradOp) InferShape(...gorgonia.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{g.op.c}, nil
+}
+func (g *bnParamGradOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
+	if len(vs) != 1 {
+		return nil, fmt.Errorf("%v: %d inputs, want 1: %w", g, len(vs), ErrShape)
+	}
+	dt, err := dtypeOf("bnrelu param grad", vs[0])
+	if err != nil {
+		return nil, err
+	}
+	src, dst := g.op.dGammaAcc, &g.op.dg
+	if g.beta {
+		src, dst = g.op.dBetaAcc, &g.op.db
+	}
+	if dt == tensor.Float32 {
+		return paramOut[float32](src, dst), nil
+	}
+	return paramOut[float64](src, dst), nil
+}
+
+func paramOut[T float](src []float64, dst *slot) gorgonia.Value {
+	out := get[T](dst, len(src))
+	for i, v := range src {
+		out[i] = T(v)
+	}
+	return wrap(out, len(out))
+}
+
+func (g *bnParamGradOp) ReturnsPtr() bool      { return true }
+func (g *bnParamGradOp) CallsExtern() bool     { return false }
+func (g *bnParamGradOp) OverwritesInput() int  { return -1 }
+func (g *bnParamGradOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%v#%d", g, g.op.id) }
+func (g *bnParamGradOp) Hashcode() uint32      { return opHash(g) }
+func (g *bnParamGradOp) String() string {
+	if g.beta {
+		return "GradBeta" + g.op.String()
+	}
+	return "GradGamma" + g.op.String()
+}
+
+// positive is 1 when m > 0 and 0 otherwise (−0 and negative values included), computed from the
+// sign and magnitude bits without a branch: the ReLU mask is random, so a branch mispredicts about
+// half the time and dominated the backward pass.
+func positive[T float](m T) T {
+	if unsafe.Sizeof(m) == 4 {
+		k := *(*int32)(unsafe.Pointer(&m))
+		return T((uint32(-k) >> 31) & (^uint32(k) >> 31))
+	}
+	k := *(*int64)(unsafe.Pointer(&m))
+	return T((uint64(-k) >> 63) & (^uint64(k) >> 63))
+}

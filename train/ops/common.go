@@ -1,0 +1,129 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/chewxy/hm"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// float is the element type of every kernel in this package.
+type float interface{ float32 | float64 }
+
+// instanceSeq numbers op instances so that two ops with equal parameters never hash alike: ops
+// own state (buffers, running statistics), so gorgonia must not merge two of their nodes.
+var instanceSeq atomic.Uint64
+
+func nextInstance() uint64 { return instanceSeq.Add(1) }
+
+// opHash is the shared Hashcode implementation: FNV-1a over WriteHash.
+func opHash(w interface{ WriteHash(hash.Hash) }) uint32 {
+	h := fnv.New32a()
+	w.WriteHash(h)
+	return h.Sum32()
+}
+
+// tensorType is a gorgonia tensor type of the given rank over the type variable 'a'.
+func tensorType(dims int) hm.Type {
+	return gorgonia.TensorType{Dims: dims, Of: hm.TypeVariable('a')}
+}
+
+// shapeOf returns the tensor.Shape behind a DimSizer.
+func shapeOf(op string, d gorgonia.DimSizer) (tensor.Shape, error) {
+	s, ok := d.(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("%s: input dim sizer %T is not a tensor.Shape: %w", op, d, ErrShape)
+	}
+	return s, nil
+}
+
+// slot holds one reusable buffer of either element type.
+type slot struct{ v any }
+
+// get returns the slot's buffer as a []T of length n, allocating it only when the slot is empty
+// or holds another type or length.
+func get[T float](s *slot, n int) []T {
+	if b, ok := s.v.([]T); ok && len(b) == n {
+		return b
+	}
+	b := make([]T, n)
+	s.v = b
+	return b
+}
+
+// workerSlots is a growable set of per-worker scratch slots.
+type workerSlots struct{ s []slot }
+
+func (w *workerSlots) at(i int) *slot {
+	for len(w.s) <= i {
+		w.s = append(w.s, slot{})
+	}
+	return &w.s[i]
+}
+
+// data returns the backing slice of v as []T, checking dtype, layout and element count.
+func data[T float](op string, v gorgonia.Value, n int) ([]T, error) {
+	d, ok := v.(*tensor.Dense)
+	if !ok {
+		return nil, fmt.Errorf("%s: input is %T, want *tensor.Dense: %w", op, v, ErrLayout)
+	}
+	if d.RequiresIterator() {
+		return nil, fmt.Errorf("%s: input is a non-contiguous view (shape %v); materialise it first: %w", op, d.Shape(), ErrLayout)
+	}
+	b, ok := d.Data().([]T)
+	if !ok {
+		return nil, fmt.Errorf("%s: input dtype %v does not match the op's other inputs: %w", op, d.Dtype(), ErrDtype)
+	}
+	if len(b) != n {
+		return nil, fmt.Errorf("%s: input has %d elements (shape %v), want %d: %w", op, len(b), d.Shape(), n, ErrShape)
+	}
+	return b, nil
+}
+
+// dtypeOf returns the dtype of the first input, which must be float32 or float64.
+func dtypeOf(op string, v gorgonia.Value) (tensor.Dtype, error) {
+	if v == nil {
+		return tensor.Dtype{}, fmt.Errorf("%s: nil input: %w", op, ErrDtype)
+	}
+	dt := v.Dtype()
+	if dt != tensor.Float32 && dt != tensor.Float64 {
+		return tensor.Dtype{}, fmt.Errorf("%s: dtype %v, want float32 or float64: %w", op, dt, ErrDtype)
+	}
+	return dt, nil
+}
+
+// wrap returns a fresh tensor header over buf. The header is new on every call on purpose:
+// gorgonia may hand a node's value back to tensor's header pool (Node.unbind), after which the
+// header is recycled for unrelated tensors; the backing array is never pooled, so it stays ours.
+func wrap[T float](buf []T, shape ...int) *tensor.Dense {
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(buf))
+}
+
+// workers is how many goroutines split n independent items.
+func workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
+
+// parallel runs fn over [0,n) split into workers(n) contiguous ranges, one goroutine each; the
+// worker index selects that goroutine's scratch. With one worker it runs on the caller.
+func parallel(n int, fn func(worker, lo, hi int)) {
+	w := workers(n)
+	if w == 1 {
+		fn(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(w - 1)
+	for i := 1; i < w; i++ {
+		go func(i int) {
+			defer wg.Done()
+			fn(i, i*n/w, (i+1)*n/w)
+		}(i)
+	}
+	fn(0, 0, n/w)
+	wg.Wait()
+}
