@@ -1,0 +1,70 @@
+// Package storage is evo's population on a shared filesystem (NFS or local disk): individuals
+// are directories of plain files, every state change is one atomic rename, and no lock is taken
+// on the hot path. It moves directories and bytes and knows nothing of genomes or training.
+//
+// # Layout
+//
+//	experiment.json            immutable config, created once (link(2): concurrent inits agree)
+//	control.json               live controls, replaced atomically
+//	population/<id>/           alive individuals: record.json plus the caller's files
+//	graveyard/<id>.<ns>.<w>/   killed individuals: unix-nanos time of death and killer's name
+//	staging/<w>.<id>/          children being written by worker w
+//	staging/<w>.tmp-<hex>      temporary files of atomic replaces (heartbeats, control, config)
+//	heartbeats/<w>.json        one per worker, replaced atomically, mtime = time of the beat
+//	history/<w>.jsonl          one append-only event log per worker (and gc-<w>.jsonl per collector)
+//	locks/<w>.lock             gofrs/flock held by a live worker (liveness on this host only)
+//	quarantine/                where Repair moves bad entries; nothing is ever deleted by it
+//
+// Ids look like 20260105T101530.123456789Z-0123456789ab: UTC birth time plus 48 random bits, so
+// they are unique across hosts and `ls population/` reads like a history.
+//
+// # Protocol
+//
+// Publish: Stage makes staging/<w>.<id>/; each file is written, fsynced and closed while being
+// hashed; record.json (id, worker, birth, size and SHA-256 of every file, caller's meta) is
+// written last and fsynced; the stage directory is fsynced; one rename moves it to
+// population/<id> (the commit point); population/ and staging/ are fsynced. A directory in
+// population/ without a valid record is therefore never the product of this code: it is
+// reported by Check and skipped by readers.
+//
+// Kill: one rename population/<id> → graveyard/<id>.<ns>.<killer>. rename(2) is atomic, so of
+// several racing killers exactly one succeeds; the others see ENOENT and get ErrLostRace. A
+// retransmitted NFS rename can report ENOENT although it succeeded: the killer then finds its
+// own grave name and counts the kill as won.
+//
+// Read: List is one readdir of population/. Record reads record.json (size checked first, never
+// following symlinks) and validates it; ReadFile and OpenFile verify size and SHA-256 against it.
+// Anything vanished, ESTALE, torn or corrupt is ErrGone: the caller picks another individual.
+//
+// History: each worker appends JSON lines to its own log and fsyncs each; one writer per file is
+// safe on NFS where a shared append is not. Logs are never collected: lineage, plots and cost
+// accounting read them after the individuals are gone.
+//
+// Garbage collection (PlanGC, then ExecuteGC): removes graves older than DefaultGrace (NFS
+// attribute caches hide a rename for up to a minute, and a slow reader may still stream a
+// killed checkpoint) and staging leftovers of workers that are dead (their flock is free on this
+// host, or their pid is gone) or, for other hosts, untouched for DefaultStaleStaging. Every
+// removal is first written to the collector's GC log, so that a kill in the histories always has
+// its grave or a GC record. It never touches population/. Dry runs plan and report only.
+//
+// Watching: fsnotify wakes a worker early for changes made on its own host; a periodic tick is
+// the truth everywhere, because fsnotify sees nothing done by other NFS clients.
+//
+// Checking: Check lists torn and corrupt individuals, ids in more than one place, staging leaks,
+// foreign entries and symlinks; Repair moves them to quarantine/.
+//
+// # Crash safety
+//
+// A process killed at any instant leaves at worst a staging leftover (collected later) or a
+// temporary file; a killed worker loses at most the child it was writing. A machine crash after
+// a rename but before the parent fsync may undo that rename: a child is lost or a killed
+// individual is resurrected, both harmless to the algorithm.
+//
+// # Trust
+//
+// Names from disk and callers are checked: one path component of [A-Za-z0-9_.-], starting with
+// a letter or digit. Files inside the experiment are opened with O_NOFOLLOW and directories are
+// checked with lstat, so a planted symlink is never followed out of the experiment (the residual
+// check-then-open window only matters against someone who can already write the directory).
+// Sizes are checked before anything is read into memory.
+package storage

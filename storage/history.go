@@ -1,0 +1,180 @@
+package storage
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+// MaxHistoryLine bounds one history event. Events are small JSON objects.
+const MaxHistoryLine = 1 << 20
+
+// History is one worker's append-only event log, history/<worker>.jsonl: one JSON object per
+// line. Exactly one process may write a given log (a shared append is not safe on NFS; one
+// writer per file is). Logs are never removed by the garbage collector: lineage, plots and cost
+// accounting read them after the individuals are long gone.
+type History struct {
+	r      *Root
+	worker string
+	mu     sync.Mutex
+	f      file
+}
+
+// History opens worker's log for appending, creating it if needed. If a crash left a torn last
+// line, a newline is appended first so that the fragment stays a line of its own (which readers
+// skip) instead of corrupting the next event.
+func (r *Root) History(worker string) (*History, error) {
+	if err := checkName("worker", worker); err != nil {
+		return nil, fmt.Errorf("storage: history: %w", err)
+	}
+	p := r.path(dirHistory, worker+".jsonl")
+	f, err := r.fs.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND|openNoFollow, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("storage: history %s: %w", worker, err)
+	}
+	if torn, err := r.endsTorn(p); err != nil || torn {
+		if err == nil {
+			_, err = f.Write([]byte("\n"))
+		}
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("storage: history %s: %w", worker, err)
+		}
+	}
+	return &History{r: r, worker: worker, f: f}, nil
+}
+
+// endsTorn reports whether the file at p is non-empty and does not end with a newline.
+func (r *Root) endsTorn(p string) (bool, error) {
+	f, err := os.OpenFile(p, os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return false, err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, st.Size()-1); err != nil {
+		return false, err
+	}
+	return last[0] != '\n', nil
+}
+
+// Append writes event (a JSON object; it is compacted to one line) and fsyncs the log.
+func (h *History) Append(event []byte) error {
+	line, err := compactJSON(event)
+	if err != nil {
+		return fmt.Errorf("storage: history %s: event is not valid JSON: %w", h.worker, err)
+	}
+	if len(line) >= MaxHistoryLine {
+		return fmt.Errorf("storage: history %s: %w: event is %d bytes, limit %d", h.worker, ErrTooLarge, len(line), MaxHistoryLine)
+	}
+	line = append(line, '\n')
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.f == nil {
+		return fmt.Errorf("storage: history %s: closed", h.worker)
+	}
+	if _, err := h.f.Write(line); err != nil {
+		return fmt.Errorf("storage: history %s: %w", h.worker, err)
+	}
+	if err := h.f.Sync(); err != nil {
+		return fmt.Errorf("storage: history %s: %w", h.worker, err)
+	}
+	return nil
+}
+
+// Close closes the log.
+func (h *History) Close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.f == nil {
+		return nil
+	}
+	err := h.f.Close()
+	h.f = nil
+	return err
+}
+
+// ReadHistory calls fn for every line of every worker's log (logs in name order, lines in file
+// order; the garbage collector's own logs are named gc-<writer>). A torn line (a crash in the
+// middle of an append) or any line that is not valid JSON is skipped and logged. fn's error
+// stops the walk and is returned.
+func (r *Root) ReadHistory(fn func(worker string, line []byte) error) error {
+	entries, err := r.fs.ReadDir(r.path(dirHistory))
+	if err != nil {
+		return fmt.Errorf("storage: read history: %w", err)
+	}
+	for _, e := range entries {
+		worker, ok := strings.CutSuffix(e.Name(), ".jsonl")
+		if !ok || checkName("worker", worker) != nil || !e.Type().IsRegular() {
+			r.log.Warn("storage: skipping foreign entry in history", "name", e.Name())
+			continue
+		}
+		if err := r.readOneHistory(worker, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Root) readOneHistory(worker string, fn func(worker string, line []byte) error) error {
+	p := r.path(dirHistory, worker+".jsonl")
+	f, err := r.fs.OpenFile(p, os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return fmt.Errorf("storage: read history %s: %w", p, err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if errors.Is(err, io.EOF) {
+			if len(line) > 0 {
+				r.log.Warn("storage: skipping torn last line", "file", p, "line", n)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("storage: read history %s line %d: %w", p, n, err)
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if !json.Valid(line) {
+			r.log.Warn("storage: skipping damaged history line", "file", p, "line", n)
+			continue
+		}
+		if err := fn(worker, line); err != nil {
+			return err
+		}
+	}
+}
+
+// readLine returns one line without its newline, or the unterminated rest with io.EOF. A line
+// longer than MaxHistoryLine is an error naming the limit.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > MaxHistoryLine {
+			return nil, fmt.Errorf("%w: line longer than %d bytes", ErrTooLarge, MaxHistoryLine)
+		}
+		switch {
+		case err == nil:
+			return line[:len(line)-1], nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			return line, err
+		}
+	}
+}
