@@ -12,7 +12,7 @@
 //
 // Identity. Every vertex and edge has an ID that never changes while it lives; new parts get
 // fresh IDs from NextID. The head has an ID too. Trainable tensors are keyed by the ID of
-// their owner (see TensorIDs), which is what weight inheritance keys on.
+// their owner (see Tensors), which is what weight inheritance keys on.
 //
 // This package uses the standard library only.
 package genome

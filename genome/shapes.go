@@ -1,6 +1,9 @@
 package genome
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Shapes infers the shape of every vertex of g for its own Input shape, keyed by vertex ID.
 func (g *Genome) Shapes() (map[string]Shape, error) { return g.ShapesFor(g.Input) }
@@ -18,9 +21,10 @@ func (g *Genome) ShapesFor(in Shape) (map[string]Shape, error) {
 	}
 	shapes := make(map[string]Shape, len(g.Vertices))
 	shapes[g.Vertices[0].ID] = in
+	primary := g.inEdges().primary
 	for i := 1; i < len(g.Vertices); i++ {
 		v := g.Vertices[i]
-		e, ok := g.PrimaryIn(v.ID)
+		e, ok := primary[v.ID]
 		if !ok {
 			return nil, fmt.Errorf("genome: vertex %s has no primary in-edge", v.ID)
 		}
@@ -56,7 +60,7 @@ func (g *Genome) PrimaryIn(id string) (Edge, bool) {
 	return Edge{}, false
 }
 
-// SkipsIn returns the skip edges that end at vertex id, sorted by edge ID.
+// SkipsIn returns the skip edges that end at vertex id, sorted by edge ID number.
 func (g *Genome) SkipsIn(id string) []Edge {
 	var out []Edge
 	for _, e := range g.Edges {
@@ -68,12 +72,9 @@ func (g *Genome) SkipsIn(id string) []Edge {
 	return out
 }
 
+// sortEdges orders edges by ID number (e2 before e10), the order of the canonical encoding.
 func sortEdges(es []Edge) {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && es[j].ID < es[j-1].ID; j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
+	sort.SliceStable(es, func(i, j int) bool { return lessID(es[i].ID, es[j].ID) })
 }
 
 // TensorSpec describes one trainable or statistical tensor of the network built from a genome.
@@ -95,9 +96,10 @@ func (g *Genome) Tensors() ([]TensorSpec, error) {
 		return nil, err
 	}
 	var out []TensorSpec
+	primary := g.inEdges().primary
 	for i, v := range g.Vertices {
 		if i > 0 {
-			e, _ := g.PrimaryIn(v.ID)
+			e := primary[v.ID]
 			if e.Kind == Conv {
 				in := shapes[e.From]
 				out = append(out, TensorSpec{ID: e.ID + ".w", Shape: []int{e.Channels, in.C, e.FilterH(), e.FilterW()}, Trainable: true})
