@@ -14,6 +14,7 @@
 //	history/<w>.jsonl          one append-only event log per worker (and gc-<w>.jsonl per collector)
 //	locks/<w>.lock             gofrs/flock held by a live worker (liveness on this host only)
 //	quarantine/                where Repair moves bad entries; nothing is ever deleted by it
+//	logs/                      free-form logs of the run's processes (evo run, scripts); never checked
 //
 // Ids look like 20260105T101530.123456789Z-0123456789ab: UTC birth time plus 48 random bits, so
 // they are unique across hosts and `ls population/` reads like a history.

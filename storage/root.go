@@ -15,20 +15,23 @@ import (
 
 // Layout of an experiment directory (see the package documentation).
 const (
-	fileConfig     = "experiment.json"
-	fileControl    = "control.json"
-	dirPopulation  = "population"
-	dirGraveyard   = "graveyard"
-	dirStaging     = "staging"
-	dirHeartbeats  = "heartbeats"
-	dirHistory     = "history"
-	dirLocks       = "locks"
-	dirQuarantine  = "quarantine"
+	fileConfig    = "experiment.json"
+	fileControl   = "control.json"
+	dirPopulation = "population"
+	dirGraveyard  = "graveyard"
+	dirStaging    = "staging"
+	dirHeartbeats = "heartbeats"
+	dirHistory    = "history"
+	dirLocks      = "locks"
+	dirQuarantine = "quarantine"
+	// dirLogs holds free-form log files of the processes of a run (worker stderr, GC output);
+	// storage creates it and never reads, checks or collects it.
+	dirLogs        = "logs"
 	recordFileName = "record.json"
 )
 
 // layoutDirs are created by Init and Open, in this order.
-var layoutDirs = []string{dirPopulation, dirGraveyard, dirStaging, dirHeartbeats, dirHistory, dirLocks, dirQuarantine}
+var layoutDirs = []string{dirPopulation, dirGraveyard, dirStaging, dirHeartbeats, dirHistory, dirLocks, dirQuarantine, dirLogs}
 
 // Size limits checked before anything is read into memory.
 const (
@@ -82,6 +85,9 @@ func newRoot(dir string, opts Options) *Root {
 
 // Dir returns the experiment directory.
 func (r *Root) Dir() string { return r.dir }
+
+// LogDir is the directory for free-form log files of a run's processes (logs/).
+func (r *Root) LogDir() string { return r.path(dirLogs) }
 
 // Config returns the experiment's immutable configuration (the bytes of experiment.json).
 func (r *Root) Config() []byte { return bytes.Clone(r.config) }
