@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/gofrs/flock"
@@ -25,6 +26,13 @@ func (r *Root) Register(worker string) (release func() error, err error) {
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: %s holds %s; pick another worker name", ErrWorkerRunning, worker, fl.Path())
+	}
+	// Record the owner's host and pid in the lock file, so that a collector can tell a lock of
+	// its own host from one of another host whatever the worker's name (flock is only trusted
+	// between processes of one host).
+	if err := os.WriteFile(fl.Path(), fmt.Appendf(nil, "%s %d\n", localHost(), os.Getpid()), 0o644); err != nil {
+		fl.Unlock()
+		return nil, fmt.Errorf("storage: register %s: %w", worker, err)
 	}
 	// Keep the lock reachable until release: an unreachable *flock.Flock would let the garbage
 	// collector finalize its file and silently drop the lock while the worker still runs.
@@ -56,11 +64,15 @@ const (
 // workerLiveness decides whether worker is alive on this host: its lock file is held (alive) or
 // free (dead); without a lock file, its pid (from a NewWorkerID name) is probed with signal 0.
 func (r *Root) workerLiveness(worker string) liveness {
+	lockPath := r.path(dirLocks, worker+".lock")
 	host, pid, ok := workerHostPID(worker)
+	if !ok {
+		// A name chosen by the user: the lock file says which host registered it.
+		host, ok = lockOwnerHost(lockPath)
+	}
 	if !ok || host != localHost() {
 		return livenessUnknown
 	}
-	lockPath := r.path(dirLocks, worker+".lock")
 	if _, err := os.Lstat(lockPath); err == nil {
 		fl := flock.New(lockPath, flock.SetFlag(os.O_RDWR))
 		got, err := fl.TryLock()
@@ -73,6 +85,9 @@ func (r *Root) workerLiveness(worker string) liveness {
 		fl.Unlock()
 		return livenessDead
 	}
+	if pid == 0 {
+		return livenessUnknown
+	}
 	if pid == os.Getpid() {
 		return livenessAlive
 	}
@@ -81,4 +96,17 @@ func (r *Root) workerLiveness(worker string) liveness {
 	}
 	// The pid exists (or we may not signal it): it could be a reused pid, so only age decides.
 	return livenessUnknown
+}
+
+// lockOwnerHost reads the host recorded in a lock file by Register.
+func lockOwnerHost(path string) (string, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	var buf [256]byte
+	n, _ := f.Read(buf[:])
+	host, _, ok := strings.Cut(string(buf[:n]), " ")
+	return host, ok && host != ""
 }
