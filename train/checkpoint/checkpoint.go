@@ -1,8 +1,8 @@
 package checkpoint
 
 import (
-	"errors"
 	"fmt"
+	"math"
 )
 
 // Format and FormatVersion are written to, and required in, the "__metadata__" of every file.
@@ -11,21 +11,13 @@ const (
 	FormatVersion = "1"
 )
 
-// Errors returned by Read; match them with errors.Is.
-var (
-	ErrFormat    = errors.New("checkpoint: malformed")
-	ErrTruncated = errors.New("checkpoint: truncated")
-	ErrChecksum  = errors.New("checkpoint: checksum mismatch")
-	ErrTooLarge  = errors.New("checkpoint: too large")
-)
-
 // Tensor is a dense float32 tensor in row-major order.
 type Tensor struct {
 	Shape []int
 	Data  []float32
 }
 
-// Len is the number of elements the shape holds.
+// Len is the number of elements the shape holds, or -1 for a negative or overflowing shape.
 func (t *Tensor) Len() int { return numel(t.Shape) }
 
 // Clone returns a deep copy.
@@ -54,9 +46,14 @@ func (c *Checkpoint) Params() int64 {
 	return n
 }
 
+// numel is the product of the dimensions, or -1 if a dimension is negative or the product
+// overflows an int.
 func numel(shape []int) int {
 	n := 1
 	for _, d := range shape {
+		if d < 0 || (d > 0 && n > math.MaxInt/d) {
+			return -1
+		}
 		n *= d
 	}
 	return n

@@ -15,7 +15,7 @@
 // Layout: an 8-byte little-endian header length N, N bytes of JSON header, then the tensor data.
 // The header maps each tensor's stable ID (see genome.TensorSpec: "e12.w" for a conv kernel
 // [out, in, kh, kw], "v3.bn.gamma|beta|mean|var" for batch norm including its running
-// statistics, "h4.w" [C, classes] and "h4.b" for the head) to {"dtype": "F32", "shape": [...],
+// statistics, "h3.w" [C, classes] and "h3.b" for the head) to {"dtype": "F32", "shape": [...],
 // "data_offsets": [begin, end]}, offsets relative to the start of the data. "__metadata__" holds
 // strings: "format" = "evo-checkpoint", "format_version" = "1", "sha256" = the hex SHA-256 of the
 // data section, plus any caller metadata. evo writes tensors in sorted key order with contiguous
@@ -24,8 +24,22 @@
 //
 // # Reading
 //
-// Read is strict: it checks the header length and the total size against Limits before
-// allocating, rejects unknown dtypes, duplicate keys, overlapping, out-of-range or non-contiguous
-// offsets, shapes that disagree with offsets, trailing bytes and a wrong checksum, and reports a
-// truncated file as such.
+// Read is strict. It checks the header length against Limits.MaxHeader and Limits.MaxBytes
+// before reading the header, and grows its buffers only as bytes arrive, so a short file that
+// announces gigabytes fails cheaply. It rejects: a header that is not one JSON object; duplicate
+// keys at any depth (encoding/json alone would keep the last); tensor records with missing,
+// extra or case-folded fields, a dtype other than F32, negative dimensions, data_offsets that
+// are not [begin, end] with 0 ≤ begin ≤ end, sizes that disagree with the shape, or that leave
+// gaps or overlaps in the data; a missing or foreign "__metadata__" format, another
+// format_version, or a missing sha256; more than Limits.MaxTensors tensors; trailing bytes. A
+// short file is ErrTruncated ("header says N bytes of tensor data, got M"), a data hash that
+// differs is ErrChecksum. NaN and infinities are data like any other: the trainer decides.
+// Files written by other safetensors writers read as long as they carry evo's metadata; their
+// key order and padding do not matter.
+//
+// # Inheritance
+//
+// Inherit gives a child every parent tensor with the same ID and the same shape (as a copy); the
+// caller initialises the rest afresh. Batch-norm running statistics follow the same rule. The
+// Report counts trainable values only; its Fraction is 0 when the child has none.
 package checkpoint

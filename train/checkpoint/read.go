@@ -1,32 +1,29 @@
 package checkpoint
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"sort"
 )
 
-// Limits bound what Read accepts before it allocates. Zero fields take the defaults.
+// Limits bound what Read accepts. Zero (or negative) fields take the defaults.
 type Limits struct {
-	// MaxBytes bounds the whole file (default DefaultMaxBytes).
+	// MaxBytes bounds the whole file, in bytes (default DefaultMaxBytes).
 	MaxBytes int64
 	// MaxTensors bounds the number of tensors (default DefaultMaxTensors).
 	MaxTensors int
-	// MaxHeader bounds the JSON header (default DefaultMaxHeader).
+	// MaxHeader bounds the JSON header, in bytes (default DefaultMaxHeader).
 	MaxHeader int
 }
 
 // Defaults of Limits: far above any network the trainer's default resource caps allow.
 const (
-	DefaultMaxBytes   = 4 << 30 // 4 GiB: one billion float32 parameters
+	DefaultMaxBytes   = 4 << 30 // 4 GiB: a billion float32 values
 	DefaultMaxTensors = 100_000
-	DefaultMaxHeader  = 64 << 20
+	DefaultMaxHeader  = 64 << 20 // 64 MiB
 )
 
 func (l Limits) withDefaults() Limits {
@@ -42,20 +39,25 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Read decodes a checkpoint strictly (see the package documentation).
+// Read decodes a checkpoint strictly (see the package documentation): it reads r to its end and
+// fails on anything but exactly one well-formed evo checkpoint. Memory grows with the bytes that
+// actually arrive, so a short file announcing a huge size costs little.
 func Read(r io.Reader, lim Limits) (*Checkpoint, error) {
 	lim = lim.withDefaults()
 	var n [8]byte
-	if _, err := io.ReadFull(r, n[:]); err != nil {
-		return nil, fmt.Errorf("%w: shorter than the 8-byte header length", ErrTruncated)
+	if got, err := io.ReadFull(r, n[:]); err != nil {
+		return nil, fmt.Errorf("%w: file has %d bytes, fewer than the 8-byte header length", ErrTruncated, got)
 	}
 	hlen := binary.LittleEndian.Uint64(n[:])
-	if hlen > uint64(lim.MaxHeader) || int64(hlen) > lim.MaxBytes-8 {
-		return nil, fmt.Errorf("%w: header of %d bytes exceeds the limit of %d", ErrTooLarge, hlen, lim.MaxHeader)
+	if hlen > uint64(lim.MaxHeader) {
+		return nil, fmt.Errorf("%w: header length %d exceeds the limit of %d bytes (Limits.MaxHeader)", ErrTooLarge, hlen, lim.MaxHeader)
 	}
-	header := make([]byte, hlen)
-	if got, err := io.ReadFull(r, header); err != nil {
-		return nil, fmt.Errorf("%w: header says %d bytes, got %d", ErrTruncated, hlen, got)
+	if int64(hlen) > lim.MaxBytes-8 {
+		return nil, fmt.Errorf("%w: header length %d exceeds the file limit of %d bytes (Limits.MaxBytes)", ErrTooLarge, hlen, lim.MaxBytes)
+	}
+	header, err := readN(r, int64(hlen))
+	if err != nil {
+		return nil, fmt.Errorf("%w: header says %d bytes of JSON, got %d", ErrTruncated, hlen, len(header))
 	}
 	entries, meta, err := parseHeader(header, lim)
 	if err != nil {
@@ -66,23 +68,22 @@ func Read(r io.Reader, lim Limits) (*Checkpoint, error) {
 		return nil, err
 	}
 	if dataLen > lim.MaxBytes-8-int64(hlen) {
-		return nil, fmt.Errorf("%w: %d bytes of tensor data exceed the limit of %d", ErrTooLarge, dataLen, lim.MaxBytes)
+		return nil, fmt.Errorf("%w: %d bytes of tensor data exceed the file limit of %d bytes (Limits.MaxBytes)", ErrTooLarge, dataLen, lim.MaxBytes)
 	}
-	data := make([]byte, dataLen)
-	if got, err := io.ReadFull(r, data); err != nil {
-		return nil, fmt.Errorf("%w: header says %d bytes of tensor data, got %d", ErrTruncated, dataLen, got)
+	data, err := readN(r, dataLen)
+	if err != nil {
+		return nil, fmt.Errorf("%w: header says %d bytes of tensor data, got %d", ErrTruncated, dataLen, len(data))
 	}
-	var extra [1]byte
-	if k, _ := r.Read(extra[:]); k > 0 {
-		return nil, fmt.Errorf("%w: trailing bytes after the tensor data", ErrFormat)
+	if extra, _ := io.Copy(io.Discard, io.LimitReader(r, 1)); extra > 0 {
+		return nil, fmt.Errorf("%w: trailing bytes after the %d bytes of tensor data", ErrFormat, dataLen)
 	}
 	digest := sha256.Sum256(data)
 	if got := hex.EncodeToString(digest[:]); got != meta["sha256"] {
-		return nil, fmt.Errorf("%w: data hashes to %s, header says %s", ErrChecksum, got, meta["sha256"])
+		return nil, fmt.Errorf("%w: tensor data hashes to %s, header says %q: the file is corrupt", ErrChecksum, got, meta["sha256"])
 	}
 	c := New()
 	for k, v := range meta {
-		if k != "format" && k != "format_version" && k != "sha256" {
+		if !reservedMeta[k] {
 			c.Meta[k] = v
 		}
 	}
@@ -98,100 +99,22 @@ func Read(r io.Reader, lim Limits) (*Checkpoint, error) {
 	return c, nil
 }
 
-// parseHeader decodes the JSON header token by token so that duplicate keys, which
-// encoding/json would silently merge, are an error.
-func parseHeader(b []byte, lim Limits) (map[string]headerEntry, map[string]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimRight(b, " ")))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, nil, fmt.Errorf("%w: header is not a JSON object", ErrFormat)
-	}
-	entries := map[string]headerEntry{}
-	var meta map[string]string
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
+// readN reads exactly n bytes, growing its buffer (doubling, capped at n) as data arrives instead
+// of allocating n up front. On a short read it returns what it got and the read error.
+func readN(r io.Reader, n int64) ([]byte, error) {
+	const first = 1 << 20
+	buf := make([]byte, 0, min(n, first))
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(n, 2*int64(cap(buf))))
+			copy(grown, buf)
+			buf = grown
+		}
+		k, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+k]
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: header: %v", ErrFormat, err)
+			return buf, err
 		}
-		key := tok.(string)
-		if seen[key] {
-			return nil, nil, fmt.Errorf("%w: header: duplicate key %q", ErrFormat, key)
-		}
-		seen[key] = true
-		if key == metadataKey {
-			if err := dec.Decode(&meta); err != nil {
-				return nil, nil, fmt.Errorf("%w: __metadata__ must map strings to strings: %v", ErrFormat, err)
-			}
-			continue
-		}
-		if len(entries) >= lim.MaxTensors {
-			return nil, nil, fmt.Errorf("%w: more than %d tensors", ErrTooLarge, lim.MaxTensors)
-		}
-		var e headerEntry
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, fmt.Errorf("%w: tensor %q: %v", ErrFormat, key, err)
-		}
-		strict := json.NewDecoder(bytes.NewReader(raw))
-		strict.DisallowUnknownFields()
-		if err := strict.Decode(&e); err != nil {
-			return nil, nil, fmt.Errorf("%w: tensor %q: %v", ErrFormat, key, err)
-		}
-		entries[key] = e
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, nil, fmt.Errorf("%w: header: %v", ErrFormat, err)
-	}
-	if dec.More() {
-		return nil, nil, fmt.Errorf("%w: header: data after the JSON object", ErrFormat)
-	}
-	if meta == nil {
-		return nil, nil, fmt.Errorf("%w: no __metadata__: not an evo checkpoint (format %q)", ErrFormat, Format)
-	}
-	if meta["format"] != Format {
-		return nil, nil, fmt.Errorf("%w: __metadata__ format %q, want %q", ErrFormat, meta["format"], Format)
-	}
-	if meta["format_version"] != FormatVersion {
-		return nil, nil, fmt.Errorf("%w: format_version %q: this evo reads version %s", ErrFormat, meta["format_version"], FormatVersion)
-	}
-	return entries, meta, nil
-}
-
-// checkLayout checks dtypes, shapes and offsets and returns the ids in data order and the
-// length of the data section. Offsets must tile [0, end) exactly, without gaps or overlaps.
-func checkLayout(entries map[string]headerEntry) ([]string, int64, error) {
-	ids := make([]string, 0, len(entries))
-	for id, e := range entries {
-		if e.DType != "F32" {
-			return nil, 0, fmt.Errorf("%w: tensor %q: dtype %q, evo checkpoints hold F32 only", ErrFormat, id, e.DType)
-		}
-		n := int64(1)
-		for _, d := range e.Shape {
-			if d < 0 || (d > 0 && n > math.MaxInt64/4/int64(d)) {
-				return nil, 0, fmt.Errorf("%w: tensor %q: bad shape %v", ErrFormat, id, e.Shape)
-			}
-			n *= int64(d)
-		}
-		if e.DataOffsets[0] < 0 || e.DataOffsets[1]-e.DataOffsets[0] != 4*n {
-			return nil, 0, fmt.Errorf("%w: tensor %q: shape %v needs %d bytes, offsets %v give %d", ErrFormat, id, e.Shape, 4*n, e.DataOffsets, e.DataOffsets[1]-e.DataOffsets[0])
-		}
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool {
-		a, b := entries[ids[i]].DataOffsets, entries[ids[j]].DataOffsets
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		return a[1] < b[1]
-	})
-	var end int64
-	for _, id := range ids {
-		o := entries[id].DataOffsets
-		if o[0] != end {
-			return nil, 0, fmt.Errorf("%w: tensor %q: data_offsets %v leave a gap or overlap at byte %d", ErrFormat, id, o, end)
-		}
-		end = o[1]
-	}
-	return ids, end, nil
+	return buf, nil
 }

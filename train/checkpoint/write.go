@@ -12,18 +12,19 @@ import (
 	"sort"
 )
 
-type headerEntry struct {
-	DType       string   `json:"dtype"`
-	Shape       []int    `json:"shape"`
-	DataOffsets [2]int64 `json:"data_offsets"`
-}
-
-// Write encodes c as a canonical safetensors file on w.
+// Write encodes c as a canonical safetensors file on w: tensors in sorted ID order with
+// contiguous offsets, the header padded with spaces to a multiple of 8 bytes, and the sha256 of
+// the data in "__metadata__". Equal checkpoints give equal bytes. NaN and -0 are written bit for
+// bit. It fails with ErrFormat on a nil or inconsistent tensor, an empty or reserved tensor ID,
+// or a reserved metadata key.
 func Write(w io.Writer, c *Checkpoint) error {
+	if c == nil {
+		return fmt.Errorf("%w: nil checkpoint", ErrFormat)
+	}
 	ids := make([]string, 0, len(c.Tensors))
 	for id, t := range c.Tensors {
 		if id == "" || id == metadataKey {
-			return fmt.Errorf("%w: tensor id %q is reserved", ErrFormat, id)
+			return fmt.Errorf("%w: tensor id %q is reserved; use the genome's tensor IDs", ErrFormat, id)
 		}
 		if err := t.check(id); err != nil {
 			return err
@@ -32,36 +33,26 @@ func Write(w io.Writer, c *Checkpoint) error {
 	}
 	sort.Strings(ids)
 	for k := range c.Meta {
-		if k == "format" || k == "format_version" || k == "sha256" {
-			return fmt.Errorf("%w: metadata key %q is reserved", ErrFormat, k)
+		if reservedMeta[k] {
+			return fmt.Errorf("%w: metadata key %q is reserved; evo writes it itself", ErrFormat, k)
 		}
 	}
 
 	sum := sha256.New()
-	var off int64
-	var scratch [4]byte
-	for _, id := range ids {
-		for _, v := range c.Tensors[id].Data {
-			binary.LittleEndian.PutUint32(scratch[:], math.Float32bits(v))
-			sum.Write(scratch[:])
-		}
-		off += 4 * int64(len(c.Tensors[id].Data))
+	if err := writeData(sum, c, ids); err != nil {
+		return fmt.Errorf("checkpoint: hash: %w", err)
 	}
 	header, err := encodeHeader(c, ids, hex.EncodeToString(sum.Sum(nil)))
 	if err != nil {
 		return err
 	}
-
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var n [8]byte
 	binary.LittleEndian.PutUint64(n[:], uint64(len(header)))
-	bw.Write(n[:])
+	bw.Write(n[:]) // a bufio.Writer keeps its first error; Flush reports it
 	bw.Write(header)
-	for _, id := range ids {
-		for _, v := range c.Tensors[id].Data {
-			binary.LittleEndian.PutUint32(scratch[:], math.Float32bits(v))
-			bw.Write(scratch[:])
-		}
+	if err := writeData(bw, c, ids); err != nil {
+		return fmt.Errorf("checkpoint: write: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("checkpoint: write: %w", err)
@@ -69,7 +60,24 @@ func Write(w io.Writer, c *Checkpoint) error {
 	return nil
 }
 
-const metadataKey = "__metadata__"
+// writeData writes the tensors' values, little-endian, in ids order.
+func writeData(w io.Writer, c *Checkpoint, ids []string) error {
+	var buf [4096]byte
+	for _, id := range ids {
+		data := c.Tensors[id].Data
+		for len(data) > 0 {
+			k := min(len(data), len(buf)/4)
+			for i, v := range data[:k] {
+				binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
+			}
+			if _, err := w.Write(buf[:4*k]); err != nil {
+				return err
+			}
+			data = data[k:]
+		}
+	}
+	return nil
+}
 
 // encodeHeader writes the JSON header with keys in sorted order (encoding/json sorts map keys),
 // padded with spaces to a multiple of 8 bytes as safetensors recommends.
@@ -88,7 +96,7 @@ func encodeHeader(c *Checkpoint, ids []string, digest string) ([]byte, error) {
 		if shape == nil {
 			shape = []int{}
 		}
-		head[id] = headerEntry{DType: "F32", Shape: shape, DataOffsets: [2]int64{off, end}}
+		head[id] = entry{DType: "F32", Shape: shape, DataOffsets: []int64{off, end}}
 		off = end
 	}
 	b, err := json.Marshal(head)

@@ -64,7 +64,7 @@ func BenchmarkConv(b *testing.B) {
 				input(g, "w", randDense(rng, tensor.Float32, c.co, c.ci, 3, 3))
 		}
 		b.Run("ops/"+name, func(b *testing.B) {
-			benchStep(b, passes*geo.flops(), func(g *gorgonia.ExprGraph, rng *rand.Rand) (*gorgonia.Node, gorgonia.Nodes) {
+			benchStep(b, passes*float64(geo.flops()), func(g *gorgonia.ExprGraph, rng *rand.Rand) (*gorgonia.Node, gorgonia.Nodes) {
 				x, w := inputs(g, rng)
 				y, err := Conv2D(x, w, ConvConfig{Stride: c.s, NoInputGrad: c.first})
 				if err != nil {
@@ -74,7 +74,7 @@ func BenchmarkConv(b *testing.B) {
 			})
 		})
 		b.Run("stock/"+name, func(b *testing.B) {
-			benchStep(b, passes*geo.flops(), func(g *gorgonia.ExprGraph, rng *rand.Rand) (*gorgonia.Node, gorgonia.Nodes) {
+			benchStep(b, passes*float64(geo.flops()), func(g *gorgonia.ExprGraph, rng *rand.Rand) (*gorgonia.Node, gorgonia.Nodes) {
 				x, w := inputs(g, rng)
 				y, err := gorgonia.Conv2d(x, w, tensor.Shape{3, 3}, []int{1, 1}, []int{c.s, c.s}, []int{1, 1})
 				if err != nil {

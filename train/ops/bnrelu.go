@@ -197,10 +197,7 @@ func bnForward[T float](op *BNReLUOp, vs ...gorgonia.Value) (gorgonia.Value, err
 			a, s := T(op.scale[c]), T(op.shift[c])
 			for b := 0; b < op.b; b++ {
 				off := (b*op.c + c) * op.hw
-				src, dst := x[off:off+op.hw], y[off:off+op.hw]
-				for i, v := range src {
-					dst[i] = max(a*v+s, 0)
-				}
+				scaleShiftReLU(y[off:off+op.hw], x[off:off+op.hw], a, s)
 			}
 		}
 	})
@@ -208,19 +205,28 @@ func bnForward[T float](op *BNReLUOp, vs ...gorgonia.Value) (gorgonia.Value, err
 }
 
 // channelMoments returns the mean and biased variance of channel c over batch and pixels in one
-// pass, accumulating in float64 around the channel's first value for numerical stability.
+// pass, accumulating in float64 around the channel's first value for numerical stability, with
+// four independent pairs of accumulators so that the adds do not wait on one another.
 func channelMoments[T float](x []T, c, channels, batch, hw int) (mean, variance float64) {
 	k := float64(x[c*hw])
-	var s, ss float64
+	var s0, s1, s2, s3, q0, q1, q2, q3 float64
 	for b := 0; b < batch; b++ {
 		off := (b*channels + c) * hw
-		for _, v := range x[off : off+hw] {
-			d := float64(v) - k
-			s += d
-			ss += d * d
+		v := x[off : off+hw]
+		i := 0
+		for ; i+4 <= len(v); i += 4 {
+			w := v[i : i+4 : i+4]
+			d0, d1, d2, d3 := float64(w[0])-k, float64(w[1])-k, float64(w[2])-k, float64(w[3])-k
+			s0, s1, s2, s3 = s0+d0, s1+d1, s2+d2, s3+d3
+			q0, q1, q2, q3 = q0+d0*d0, q1+d1*d1, q2+d2*d2, q3+d3*d3
+		}
+		for ; i < len(v); i++ {
+			d := float64(v[i]) - k
+			s0 += d
+			q0 += d * d
 		}
 	}
 	n := float64(batch * hw)
-	m := s / n
-	return k + m, max(ss/n-m*m, 0)
+	m := (s0 + s1 + s2 + s3) / n
+	return k + m, max((q0+q1+q2+q3)/n-m*m, 0)
 }

@@ -3,6 +3,7 @@ package ops
 import (
 	"fmt"
 	"hash"
+	"math"
 	"unsafe"
 
 	"github.com/chewxy/hm"
@@ -32,6 +33,17 @@ func (op *BNReLUOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) 
 		return nil, fmt.Errorf("bnrelu grad beta: %w", err)
 	}
 	return gorgonia.Nodes{dx, dg, db}, nil
+}
+
+// FLOPs counts one forward pass in the current mode: with batch statistics 8 per element for
+// the normalisation (mean 1, variance 3, normalise 2, scale and shift 2) and 10 per channel
+// (statistics and running updates), with running statistics 4 per element; the ReLU adds 1.
+func (op *BNReLUOp) FLOPs() (matmul, other int64) {
+	n := int64(op.b * op.c * op.hw)
+	if op.training {
+		return 0, 9*n + 10*int64(op.c)
+	}
+	return 0, 5 * n
 }
 
 // ReturnsPtr is true: the result is the op's own reused buffer.
@@ -95,16 +107,7 @@ func bnBackward[T float](op *BNReLUOp, xv, dyv gorgonia.Value) (gorgonia.Value, 
 		for c := lo; c < hi; c++ {
 			a, s := T(op.scale[c]), T(op.shift[c])
 			mean, inv := op.mean[c], op.invStd[c]
-			var sg, sgx float64 // Σg and Σg·(x−μ), g = dy masked by the ReLU
-			for b := 0; b < op.b; b++ {
-				off := (b*op.c + c) * op.hw
-				xs, dys := x[off:off+op.hw], dy[off:off+op.hw]
-				for i, v := range xs {
-					g := float64(dys[i] * positive(a*v+s))
-					sg += g
-					sgx += g * (float64(v) - mean)
-				}
-			}
+			sg, sgx := gradSums(dx, x, dy, c, op.c, op.b, op.hw, a, s, mean) // dx holds g for now
 			op.dBetaAcc[c], op.dGammaAcc[c] = sg, sgx*inv
 			k := op.scale[c] // γ/σ: dx = k·(g − Σg/n − x̂·Σg·x̂/n) in training, k·g in evaluation
 			var cm, cx, c0 T
@@ -115,14 +118,50 @@ func bnBackward[T float](op *BNReLUOp, xv, dyv gorgonia.Value) (gorgonia.Value, 
 			cm = T(k)
 			for b := 0; b < op.b; b++ {
 				off := (b*op.c + c) * op.hw
-				xs, dys, dxs := x[off:off+op.hw], dy[off:off+op.hw], dx[off:off+op.hw]
+				xs, dxs := x[off:off+op.hw], dx[off:off+op.hw]
+				dxs = dxs[:len(xs)]
 				for i, v := range xs {
-					dxs[i] = cm*dys[i]*positive(a*v+s) - cx*v - c0
+					dxs[i] = cm*dxs[i] - cx*v - c0
 				}
 			}
 		}
 	})
 	return wrap(dx, op.b, op.c, op.h, op.w), nil
+}
+
+// FLOPs counts the ReLU mask (1 per element), the parameter gradients (3) and dx (5).
+func (g *bnGradOp) FLOPs() (matmul, other int64) { return 0, 9 * int64(g.op.b*g.op.c*g.op.hw) }
+
+// gradSums writes into g, over channel c, dy masked by the ReLU (scale·x + shift > 0) and returns
+// Σg and Σg·(x−mean), with four independent pairs of float64 accumulators.
+func gradSums[T float](g, x, dy []T, c, channels, batch, hw int, scale, shift T, mean float64) (sg, sgx float64) {
+	var g0, g1, g2, g3, h0, h1, h2, h3 float64
+	for b := 0; b < batch; b++ {
+		off := (b*channels + c) * hw
+		xs, dys, gs := x[off:off+hw], dy[off:off+hw], g[off:off+hw]
+		dys, gs = dys[:len(xs)], gs[:len(xs)]
+		i := 0
+		for ; i+4 <= len(xs); i += 4 {
+			v, d, o := xs[i:i+4:i+4], dys[i:i+4:i+4], gs[i:i+4:i+4]
+			o[0] = d[0] * positive(scale*v[0]+shift)
+			o[1] = d[1] * positive(scale*v[1]+shift)
+			o[2] = d[2] * positive(scale*v[2]+shift)
+			o[3] = d[3] * positive(scale*v[3]+shift)
+			e0, e1, e2, e3 := float64(o[0]), float64(o[1]), float64(o[2]), float64(o[3])
+			g0, g1, g2, g3 = g0+e0, g1+e1, g2+e2, g3+e3
+			h0 += e0 * (float64(v[0]) - mean)
+			h1 += e1 * (float64(v[1]) - mean)
+			h2 += e2 * (float64(v[2]) - mean)
+			h3 += e3 * (float64(v[3]) - mean)
+		}
+		for ; i < len(xs); i++ {
+			gs[i] = dys[i] * positive(scale*xs[i]+shift)
+			e := float64(gs[i])
+			g0 += e
+			h0 += e * (float64(xs[i]) - mean)
+		}
+	}
+	return (g0 + g1) + (g2 + g3), (h0 + h1) + (h2 + h3)
 }
 
 func (g *bnGradOp) ReturnsPtr() bool      { return true }
@@ -170,6 +209,9 @@ func paramOut[T float](src []float64, dst *slot) gorgonia.Value {
 	return wrap(out, len(out))
 }
 
+// FLOPs is zero: bnGradOp computed the values, this op hands them out.
+func (g *bnParamGradOp) FLOPs() (matmul, other int64) { return 0, 0 }
+
 func (g *bnParamGradOp) ReturnsPtr() bool      { return true }
 func (g *bnParamGradOp) CallsExtern() bool     { return false }
 func (g *bnParamGradOp) OverwritesInput() int  { return -1 }
@@ -192,4 +234,29 @@ func positive[T float](m T) T {
 	}
 	k := *(*int64)(unsafe.Pointer(&m))
 	return T((uint64(-k) >> 63) & (^uint64(k) >> 63))
+}
+
+// scaleShiftReLU sets dst[i] = max(a·src[i] + s, 0) without a branch (the sign is random: a
+// branch mispredicts about half the time) and without the NaN and signed-zero handling of the
+// builtin max: a set sign bit clears every bit, so negative values, −0 and −Inf give +0.
+func scaleShiftReLU[T float](dst, src []T, a, s T) {
+	n := len(src)
+	dst = dst[:n]
+	if unsafe.Sizeof(a) == 4 {
+		x := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(src))), n)
+		y := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), n)
+		a32, s32 := *(*float32)(unsafe.Pointer(&a)), *(*float32)(unsafe.Pointer(&s))
+		for i, v := range x {
+			k := math.Float32bits(a32*v + s32)
+			y[i] = k &^ uint32(int32(k)>>31)
+		}
+		return
+	}
+	x := unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(src))), n)
+	y := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(dst))), n)
+	a64, s64 := *(*float64)(unsafe.Pointer(&a)), *(*float64)(unsafe.Pointer(&s))
+	for i, v := range x {
+		k := math.Float64bits(a64*v + s64)
+		y[i] = k &^ uint64(int64(k)>>63)
+	}
 }

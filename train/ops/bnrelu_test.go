@@ -210,3 +210,29 @@ func TestPositive(t *testing.T) {
 		t.Errorf("positive on float32 subnormals")
 	}
 }
+
+func TestScaleShiftReLU(t *testing.T) {
+	cases := []struct{ in, want float64 }{
+		{1.5, 1.5}, {-1.5, 0}, {0, 0}, {math.Copysign(0, -1), 0}, {math.Inf(1), math.Inf(1)}, {math.Inf(-1), 0},
+		{math.SmallestNonzeroFloat64, math.SmallestNonzeroFloat64}, {-math.SmallestNonzeroFloat64, 0},
+	}
+	x64, y64 := make([]float64, len(cases)), make([]float64, len(cases))
+	x32, y32 := make([]float32, len(cases)), make([]float32, len(cases))
+	for i, c := range cases {
+		x64[i], x32[i] = c.in, float32(c.in)
+	}
+	scaleShiftReLU(y64, x64, 1, 0)
+	scaleShiftReLU(y32, x32, 1, 0)
+	for i, c := range cases {
+		if y64[i] != c.want || math.Signbit(y64[i]) {
+			t.Errorf("float64 relu(%v) = %v, want %v", c.in, y64[i], c.want)
+		}
+		if y32[i] != float32(c.want) || math.Signbit(float64(y32[i])) {
+			t.Errorf("float32 relu(%v) = %v, want %v", c.in, y32[i], float32(c.want))
+		}
+	}
+	scaleShiftReLU(y64[:2], []float64{1, 2}, 2, -3) // 2·1−3 = −1 → 0, 2·2−3 = 1
+	if y64[0] != 0 || y64[1] != 1 {
+		t.Errorf("scale 2, shift −3: got %v, want [0 1]", y64[:2])
+	}
+}

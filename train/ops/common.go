@@ -108,8 +108,24 @@ func wrap[T float](buf []T, shape ...int) *tensor.Dense {
 // workers is how many goroutines split n independent items.
 func workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
 
-// parallel runs fn over [0,n) split into workers(n) contiguous ranges, one goroutine each; the
-// worker index selects that goroutine's scratch. With one worker it runs on the caller.
+// minParallelWork is the least work (elements touched) worth splitting across goroutines:
+// starting and joining one costs about a microsecond, a few thousand elements' worth.
+const minParallelWork = 1 << 15
+
+// parallelWork is parallel for n items that together touch work elements: on one goroutine when
+// the work is too small to pay for more.
+func parallelWork(n, work int, fn func(worker, lo, hi int)) {
+	if work < minParallelWork {
+		fn(0, 0, n)
+		return
+	}
+	parallel(n, fn)
+}
+
+// parallel runs fn over [0,n) split into workers(n) contiguous ranges; the worker index selects
+// that range's scratch. With one worker it runs on the caller. The other ranges go to the pool's
+// long-lived goroutines, which keep their grown stacks (a fresh goroutine per range regrew its
+// stack on every call) and spare a goroutine creation per op. fn must not call parallel.
 func parallel(n int, fn func(worker, lo, hi int)) {
 	w := workers(n)
 	if w == 1 {
@@ -119,11 +135,73 @@ func parallel(n int, fn func(worker, lo, hi int)) {
 	var wg sync.WaitGroup
 	wg.Add(w - 1)
 	for i := 1; i < w; i++ {
-		go func(i int) {
-			defer wg.Done()
-			fn(i, i*n/w, (i+1)*n/w)
-		}(i)
+		submit(poolTask{fn: fn, worker: i, lo: i * n / w, hi: (i + 1) * n / w, wg: &wg})
 	}
 	fn(0, 0, n/w)
 	wg.Wait()
 }
+
+// poolTask is one range of a parallel call.
+type poolTask struct {
+	fn             func(worker, lo, hi int)
+	worker, lo, hi int
+	wg             *sync.WaitGroup
+}
+
+func (t poolTask) run() {
+	defer t.wg.Done()
+	t.fn(t.worker, t.lo, t.hi)
+}
+
+// pool holds GOMAXPROCS−1 long-lived goroutines (started on first use, more if GOMAXPROCS grows)
+// that run parallel's ranges from a queue.
+var pool struct {
+	mu      sync.Mutex
+	started int
+	tasks   chan poolTask
+}
+
+// poolQueue bounds the queued ranges; past it a range runs on a fresh goroutine.
+const poolQueue = 64
+
+// submit queues t for the pool.
+func submit(t poolTask) {
+	pool.mu.Lock()
+	if pool.tasks == nil {
+		pool.tasks = make(chan poolTask, poolQueue)
+	}
+	for ; pool.started < runtime.GOMAXPROCS(0)-1; pool.started++ {
+		go func(tasks <-chan poolTask) {
+			for t := range tasks {
+				t.run()
+			}
+		}(pool.tasks)
+	}
+	tasks := pool.tasks
+	pool.mu.Unlock()
+	select {
+	case tasks <- t:
+	default:
+		go t.run()
+	}
+}
+
+// FLOPCounter is implemented by every op of this package, forward and gradient: the
+// floating-point operations of one Do, split into matrix products and the rest, with the
+// conventions of package genome (a multiply or an add is one FLOP, data movement none).
+type FLOPCounter interface {
+	FLOPs() (matmul, other int64)
+}
+
+var (
+	_ FLOPCounter = (*Conv2DOp)(nil)
+	_ FLOPCounter = (*convGradInputOp)(nil)
+	_ FLOPCounter = (*convGradWeightOp)(nil)
+	_ FLOPCounter = (*BNReLUOp)(nil)
+	_ FLOPCounter = (*bnGradOp)(nil)
+	_ FLOPCounter = (*bnParamGradOp)(nil)
+	_ FLOPCounter = (*GlobalAvgPoolOp)(nil)
+	_ FLOPCounter = (*gapGradOp)(nil)
+	_ FLOPCounter = (*ResizePadOp)(nil)
+	_ FLOPCounter = (*resizeGradOp)(nil)
+)

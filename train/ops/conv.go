@@ -46,7 +46,19 @@ type Conv2DOp struct {
 	out, dx, dw slot        // outputs of forward, grad-input, grad-weight
 	cols        workerSlots // per-worker K×N im2col (forward, grad-weight) or dcol (grad-input)
 	dws         workerSlots // per-worker partial weight gradients (workers 1..n-1)
+
+	// With a weight gradient in the graph (SymDiff ran) and a column matrix of the whole batch
+	// within maxColCache values, the forward pass keeps every example's im2col in colCache and
+	// the weight gradient reuses it instead of recomputing it. colsOf identifies the input they
+	// were computed from (a pointer to its first element).
+	cacheCols bool
+	colCache  slot
+	colsOf    any
 }
+
+// maxColCache bounds the values of one conv's cached column matrices (128 MiB of float32): past
+// it the weight gradient recomputes im2col, trading time for memory. A variable for the tests.
+var maxColCache int64 = 32 << 20
 
 // Conv2D applies a SAME-padded convolution of x (B,Ci,H,W) with filter w (Co,Ci,KH,KW), KH and KW
 // odd, giving (B,Co,ceil(H/s),ceil(W/s)).
@@ -73,9 +85,8 @@ func Conv2D(x, w *gorgonia.Node, cfg ConvConfig) (*gorgonia.Node, error) {
 	return n, nil
 }
 
-// FLOPs is the floating-point operation count of one forward pass (2·B·Co·K·Ho·Wo); the backward
-// pass costs about twice that.
-func (op *Conv2DOp) FLOPs() float64 { return op.g.flops() }
+// FLOPs counts one forward pass: 2·B·Co·K·Ho·Wo, all in the GEMMs.
+func (op *Conv2DOp) FLOPs() (matmul, other int64) { return op.g.flops(), 0 }
 
 // Arity is 2: input and filter.
 func (op *Conv2DOp) Arity() int { return 2 }
@@ -116,21 +127,45 @@ func convForward[T float](op *Conv2DOp, xv, wv gorgonia.Value) (gorgonia.Value, 
 	y := get[T](&op.out, g.B*g.Co*g.N())
 	op.cols.at(workers(g.B) - 1)
 	in, k, n := g.Ci*g.H*g.W, g.K(), g.N()
+	var cache []T
+	op.colsOf = nil
+	if op.cacheCols && !g.direct() {
+		cache = get[T](&op.colCache, g.B*k*n)
+	}
 	parallel(g.B, func(wk, lo, hi int) {
 		var col []T
-		if !g.direct() {
+		if !g.direct() && cache == nil {
 			col = get[T](op.cols.at(wk), k*n)
 		}
 		for b := lo; b < hi; b++ {
 			src := x[b*in : (b+1)*in]
 			if !g.direct() {
+				if cache != nil {
+					col = cache[b*k*n : (b+1)*k*n]
+				}
 				im2col(g, src, col)
 				src = col
 			}
 			gemm(false, false, g.Co, n, k, 1, w, k, src, n, 0, y[b*g.Co*n:(b+1)*g.Co*n], n)
 		}
 	})
+	if cache != nil {
+		op.colsOf = &x[0]
+	}
 	return wrap(y, g.B, g.Co, g.Ho, g.Wo), nil
+}
+
+// cachedCols returns the column matrices of the whole batch when the last forward pass kept
+// them for input x, else nil.
+func cachedCols[T float](op *Conv2DOp, x []T) []T {
+	if op.colsOf == nil || op.colsOf != any(&x[0]) {
+		return nil
+	}
+	c, ok := op.colCache.v.([]T)
+	if !ok {
+		return nil
+	}
+	return c
 }
 
 // ReturnsPtr is true: the result is the op's own reused buffer.
@@ -169,6 +204,7 @@ func (op *Conv2DOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) 
 			return nil, fmt.Errorf("conv2d grad input: %w", err)
 		}
 	}
+	op.cacheCols = int64(op.g.B)*int64(op.g.K())*int64(op.g.N()) <= maxColCache
 	dw, err := gorgonia.ApplyOp(&convGradWeightOp{op}, inputs[0], grad)
 	if err != nil {
 		return nil, fmt.Errorf("conv2d grad weight: %w", err)

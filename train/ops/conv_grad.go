@@ -65,6 +65,9 @@ func convGradInput[T float](op *Conv2DOp, wv, dyv gorgonia.Value) (gorgonia.Valu
 	return wrap(dx, g.B, g.Ci, g.H, g.W), nil
 }
 
+// FLOPs counts the GEMMs (as many as the forward pass); col2im is data movement.
+func (op *convGradInputOp) FLOPs() (matmul, other int64) { return op.c.g.flops(), 0 }
+
 func (op *convGradInputOp) ReturnsPtr() bool      { return true }
 func (op *convGradInputOp) CallsExtern() bool     { return false }
 func (op *convGradInputOp) OverwritesInput() int  { return -1 }
@@ -112,18 +115,23 @@ func convGradWeight[T float](op *Conv2DOp, xv, dyv gorgonia.Value) (gorgonia.Val
 	nw := workers(g.B)
 	op.cols.at(nw - 1)
 	op.dws.at(nw - 1)
+	cache := cachedCols(op, x)
 	parallel(g.B, func(wk, lo, hi int) {
 		acc := dw
 		if wk > 0 {
 			acc = get[T](op.dws.at(wk), g.Co*k)
 		}
 		var col []T
-		if !g.direct() {
+		if !g.direct() && cache == nil {
 			col = get[T](op.cols.at(wk), k*n)
 		}
 		for b := lo; b < hi; b++ {
 			src := x[b*in : (b+1)*in]
-			if !g.direct() {
+			switch {
+			case g.direct():
+			case cache != nil:
+				src = cache[b*k*n : (b+1)*k*n]
+			default:
 				im2col(g, src, col)
 				src = col
 			}
@@ -142,6 +150,9 @@ func convGradWeight[T float](op *Conv2DOp, xv, dyv gorgonia.Value) (gorgonia.Val
 	}
 	return wrap(dw, g.Co, g.Ci, g.KH, g.KW), nil
 }
+
+// FLOPs counts the GEMMs (as many as the forward pass).
+func (op *convGradWeightOp) FLOPs() (matmul, other int64) { return op.c.g.flops(), 0 }
 
 func (op *convGradWeightOp) ReturnsPtr() bool      { return true }
 func (op *convGradWeightOp) CallsExtern() bool     { return false }

@@ -35,6 +35,8 @@ func TestConv2DGradFiniteDiff(t *testing.T) {
 		{2, 2, 7, 6, 3, 1, 3, 2},
 		{1, 2, 5, 6, 2, 5, 1, 4},
 		{3, 1, 3, 3, 2, 7, 7, 1}, // filter larger than the image
+		{2, 2, 1, 1, 2, 1, 5, 1}, // filter columns that see only padding (empty im2col ranges)
+		{2, 1, 2, 1, 2, 3, 5, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.String(), func(t *testing.T) {
@@ -76,7 +78,7 @@ func naiveConv(c convCase, x, w []float64) []float64 {
 }
 
 func TestConv2DForwardMatchesDefinition(t *testing.T) {
-	for _, c := range []convCase{{2, 2, 6, 7, 3, 3, 5, 2}, {1, 3, 8, 8, 4, 3, 3, 4}, {2, 2, 5, 5, 3, 1, 1, 2}} {
+	for _, c := range []convCase{{2, 2, 6, 7, 3, 3, 5, 2}, {1, 3, 8, 8, 4, 3, 3, 4}, {2, 2, 5, 5, 3, 1, 1, 2}, {2, 2, 1, 1, 2, 1, 5, 1}} {
 		t.Run(c.String(), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(2, 2))
 			x := randDense(rng, tensor.Float64, c.b, c.ci, c.h, c.w)
@@ -198,5 +200,22 @@ func TestSamePadding(t *testing.T) {
 		if g.Ho != c.out || g.PadT != c.padTop || g.Wo != c.out || g.PadL != c.padTop {
 			t.Errorf("in %d k %d s %d: out %d pad top %d, want %d and %d", c.in, c.k, c.s, g.Ho, g.PadT, c.out, c.padTop)
 		}
+	}
+}
+
+// TestConv2DColCache: the weight gradient from the forward pass's cached column matrices equals
+// the one that recomputes them (the path of convolutions over the cache budget).
+func TestConv2DColCache(t *testing.T) {
+	for _, c := range []convCase{{3, 2, 6, 7, 3, 3, 5, 2}, {2, 3, 5, 5, 4, 3, 3, 1}} {
+		t.Run(c.String(), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(8, 8))
+			vals := []*tensor.Dense{randDense(rng, tensor.Float32, c.b, c.ci, c.h, c.w), randDense(rng, tensor.Float32, c.co, c.ci, c.kh, c.kw)}
+			cached := runGrads(t, 3, vals, convBuild(c))
+			defer func(v int64) { maxColCache = v }(maxColCache)
+			maxColCache = 0
+			recomputed := runGrads(t, 3, vals, convBuild(c))
+			assertClose(t, "dw", cached.grads[1], recomputed.grads[1], 0, 0)
+			assertClose(t, "dx", cached.grads[0], recomputed.grads[0], 0, 0)
+		})
 	}
 }

@@ -64,14 +64,40 @@ func gapForward[T float](op *GlobalAvgPoolOp, xv gorgonia.Value) (gorgonia.Value
 	}
 	y := get[T](&op.out, op.b*op.c)
 	inv := 1 / float64(hw)
-	for i := range y {
-		var s float64
-		for _, v := range x[i*hw : (i+1)*hw] {
-			s += float64(v)
+	parallelWork(len(y), len(x), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			y[i] = T(sum(x[i*hw:(i+1)*hw]) * inv)
 		}
-		y[i] = T(s * inv)
-	}
+	})
 	return wrap(y, op.b, op.c), nil
+}
+
+// sum adds x with eight independent accumulators of x's type: one chain of dependent adds is
+// bound by the add latency, several run at the adder's throughput (and float32 needs no
+// conversions; each accumulator sums only len(x)/8 values).
+func sum[T float](x []T) float64 {
+	var s0, s1, s2, s3, s4, s5, s6, s7 T
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+		s4 += v[4]
+		s5 += v[5]
+		s6 += v[6]
+		s7 += v[7]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i]
+	}
+	return float64(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)))
+}
+
+// FLOPs counts an add per element and a multiply per channel.
+func (op *GlobalAvgPoolOp) FLOPs() (matmul, other int64) {
+	return 0, int64(op.b*op.c*op.h*op.w) + int64(op.b*op.c)
 }
 
 // ReturnsPtr is true: the result is the op's own reused buffer.
@@ -136,15 +162,20 @@ func gapBackward[T float](op *GlobalAvgPoolOp, dyv gorgonia.Value) (gorgonia.Val
 	}
 	dx := get[T](&op.dx, op.b*op.c*hw)
 	inv := 1 / T(hw)
-	for i, v := range dy {
-		d := v * inv
-		seg := dx[i*hw : (i+1)*hw]
-		for j := range seg {
-			seg[j] = d
+	parallelWork(len(dy), len(dx), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d := dy[i] * inv
+			seg := dx[i*hw : (i+1)*hw]
+			for j := range seg {
+				seg[j] = d
+			}
 		}
-	}
+	})
 	return wrap(dx, op.b, op.c, op.h, op.w), nil
 }
+
+// FLOPs counts a multiply per element.
+func (g *gapGradOp) FLOPs() (matmul, other int64) { return 0, int64(g.op.b * g.op.c * g.op.h * g.op.w) }
 
 func (g *gapGradOp) ReturnsPtr() bool      { return true }
 func (g *gapGradOp) CallsExtern() bool     { return false }

@@ -61,6 +61,8 @@ var resizeCases = []resizeCase{
 	{2, 3, 8, 8, 5, 2, 2},  // downsample ×4, zero-pad channels
 	{2, 5, 4, 4, 2, 8, 8},  // upsample ×2, truncate channels
 	{1, 2, 5, 7, 3, 3, 4},  // odd sizes (ceil shapes of a stride-2 backbone)
+	{2, 2, 7, 7, 3, 4, 4},  // 7 → 4: rows 0, 2, 4, 6 (not floor(o·7/4) = 0, 1, 3, 5)
+	{1, 2, 9, 5, 2, 3, 2},  // ×4 and ×2 on odd sizes
 	{2, 4, 6, 6, 4, 6, 6},  // identity
 	{1, 3, 3, 2, 2, 12, 1}, // mixed up/down
 }
@@ -117,7 +119,7 @@ func TestResizePadMatchesNaive(t *testing.T) {
 				for ch := 0; ch < min(c.ci, c.co); ch++ {
 					for oh := 0; oh < c.ho; oh++ {
 						for ow := 0; ow < c.wo; ow++ {
-							ih, iw := oh*c.hi/c.ho, ow*c.wi/c.wo
+							ih, iw := naiveSource(oh, c.hi, c.ho), naiveSource(ow, c.wi, c.wo)
 							src := ((b*c.ci+ch)*c.hi+ih)*c.wi + iw
 							dst := ((b*c.co+ch)*c.ho+oh)*c.wo + ow
 							wantY[dst] = xs[src]
@@ -129,5 +131,29 @@ func TestResizePadMatchesNaive(t *testing.T) {
 			assertClose(t, "y", f64s(t, yv), wantY, 0, 0)
 			assertClose(t, "dx", f64s(t, dxv), wantDx, 1e-12, 1e-12)
 		})
+	}
+}
+
+// naiveSource is the source row of output row o when resizing in rows to out: o·f for the smallest
+// power of two f with ceil(in/f) = out (by search), else floor(o·in/out).
+func naiveSource(o, in, out int) int {
+	for f := 1; f <= 2*in; f *= 2 {
+		if (in+f-1)/f == out {
+			return o * f
+		}
+	}
+	return o * in / out
+}
+
+// TestResizePadSevenToFour pins the rule on the case where it differs from floor(o·in/out).
+func TestResizePadSevenToFour(t *testing.T) {
+	if got, want := nearest(7, 4), []int{0, 2, 4, 6}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("nearest(7, 4) = %v, want %v", got, want)
+	}
+	if got, want := nearest(9, 3), []int{0, 4, 8}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("nearest(9, 3) = %v, want %v", got, want)
+	}
+	if got, want := nearest(3, 6), []int{0, 0, 1, 1, 2, 2}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("nearest(3, 6) = %v, want %v", got, want)
 	}
 }

@@ -40,8 +40,8 @@ func (g convGeom) N() int { return g.Ho * g.Wo }
 func (g convGeom) direct() bool { return g.KH == 1 && g.KW == 1 && g.S == 1 }
 
 // flops is the multiply-add count ×2 of the forward pass over the batch.
-func (g convGeom) flops() float64 {
-	return 2 * float64(g.B) * float64(g.Co) * float64(g.K()) * float64(g.N())
+func (g convGeom) flops() int64 {
+	return 2 * int64(g.B) * int64(g.Co) * int64(g.K()) * int64(g.N())
 }
 
 // owRange returns the output columns [lo,hi) whose input column ow·S − PadL + kj lies inside the image.

@@ -9,10 +9,13 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// ResizePadOp resizes a skip input (B,Ci,Hi,Wi) to (B,Co,Ho,Wo): nearest-neighbour in space, with
-// source row floor(ho·Hi/Ho) and column floor(wo·Wi/Wo) (TensorFlow's resize_nearest_neighbor
-// without align_corners or half-pixel centres), and the first min(Ci,Co) channels kept, the rest
-// truncated (Ci > Co) or zero (Ci < Co).
+// ResizePadOp resizes a skip input (B,Ci,Hi,Wi) to (B,Co,Ho,Wo): nearest-neighbour in space, and
+// the first min(Ci,Co) channels kept, the rest truncated (Ci > Co) or zero (Ci < Co).
+//
+// Spatially, each axis keeps every f-th row (column) starting from the first, f being the
+// smallest power of two with ceil(in/f) = out: the positions a stride-f SAME convolution centres
+// on, which is how the backbone shrinks (7 → 4 keeps rows 0, 2, 4, 6). An axis that no power of
+// two maps that way (enlarging, which evo's genomes never do) takes source floor(o·in/out).
 type ResizePadOp struct {
 	b, ci, hi, wi int
 	co, ho, wo    int
@@ -39,11 +42,20 @@ func ResizePad(x *gorgonia.Node, co, ho, wo int) (*gorgonia.Node, error) {
 	return n, nil
 }
 
-// nearest maps each of out positions to its source among in: floor(o·in/out).
+// nearest maps each of out positions to its source among in: o·f for the smallest power of two f
+// with ceil(in/f) = out, and floor(o·in/out) when there is none.
 func nearest(in, out int) []int {
 	m := make([]int, out)
+	f := 1
+	for f < in && (in+f-1)/f > out {
+		f *= 2
+	}
 	for o := range m {
-		m[o] = o * in / out
+		if (in+f-1)/f == out {
+			m[o] = o * f
+		} else {
+			m[o] = o * in / out
+		}
 	}
 	return m
 }
@@ -99,6 +111,9 @@ func resizeForward[T float](op *ResizePadOp, xv gorgonia.Value) (gorgonia.Value,
 	}
 	return wrap(y, op.b, op.co, op.ho, op.wo), nil
 }
+
+// FLOPs is zero: a gather and zero padding are data movement.
+func (op *ResizePadOp) FLOPs() (matmul, other int64) { return 0, 0 }
 
 // ReturnsPtr is true: the result is the op's own reused buffer.
 func (op *ResizePadOp) ReturnsPtr() bool { return true }
@@ -175,6 +190,23 @@ func resizeBackward[T float](op *ResizePadOp, dyv gorgonia.Value) (gorgonia.Valu
 		}
 	}
 	return wrap(dx, op.b, op.ci, op.hi, op.wi), nil
+}
+
+// FLOPs counts the adds of the scatter: one per output whose source already received a value,
+// over the kept channels.
+func (g *resizeGradOp) FLOPs() (matmul, other int64) {
+	op := g.op
+	distinct := func(m []int) int {
+		n := 0
+		for i, v := range m {
+			if i == 0 || v != m[i-1] {
+				n++
+			}
+		}
+		return n
+	}
+	dup := op.ho*op.wo - distinct(op.rows)*distinct(op.cols)
+	return 0, int64(op.b * dup * min(op.ci, op.co))
 }
 
 func (g *resizeGradOp) ReturnsPtr() bool      { return true }

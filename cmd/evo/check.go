@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "list every problem in an experiment directory; --repair moves bad entries to quarantine/",
+		Description: "Finds torn or unrecorded individuals, checksum mismatches, ids both alive and dead,\n" +
+			"staging leaks and foreign files. It reads every file of every alive individual. --repair\n" +
+			"never deletes: it moves bad entries into quarantine/ for you to inspect.\n" +
+			"Exit status: 0 when clean (or repaired), 1 when problems remain.",
+		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
+			&cli.BoolFlag{Name: "repair", EnvVars: []string{"EVO_REPAIR"}, Usage: "move bad entries to quarantine/"},
+		},
+		Action: runCheck,
+	}
+}
+
+func runCheck(c *cli.Context) error {
+	e, err := openExperiment(c)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	problems, err := e.root.Check(c.Context)
+	if err != nil {
+		return err
+	}
+	repaired := false
+	if c.Bool("repair") && len(problems) > 0 {
+		if err := e.root.Repair(c.Context, problems); err != nil {
+			return fmt.Errorf("repair: %w", err)
+		}
+		repaired = true
+	}
+	if c.Bool("json") {
+		if err := printJSON(c, map[string]any{"problems": problems, "repaired": repaired}); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range problems {
+			fmt.Fprintln(c.App.Writer, p.String())
+		}
+		switch {
+		case len(problems) == 0:
+			fmt.Fprintf(c.App.Writer, "%s: clean\n", e.root.Dir())
+		case repaired:
+			fmt.Fprintf(c.App.Writer, "%d problems; bad entries moved to %s/quarantine/\n", len(problems), e.root.Dir())
+		}
+	}
+	if len(problems) > 0 && !repaired {
+		return fmt.Errorf("%d problems in %s: `evo check --repair` moves the bad entries to quarantine/", len(problems), e.root.Dir())
+	}
+	return nil
+}

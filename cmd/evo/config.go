@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// experimentConfig is what `evo init` writes to experiment.json, once. Every worker of the
+// experiment reads it, so all of them evolve with the same settings. Fields mirror SPEC §4–5.
+type experimentConfig struct {
+	FormatVersion int `json:"format_version"`
+	// Preset is the name of the preset the config started from (informational).
+	Preset string `json:"preset"`
+	// Dataset is one of data.Names(): digits, cifar10, cifar100, mnist, fashion-mnist.
+	Dataset string `json:"dataset"`
+	// Seed is the experiment seed; every random choice derives from it and the child's id.
+	Seed int64 `json:"seed"`
+
+	// Population is the set-point P (paper: 1,000).
+	Population int `json:"population"`
+	// Selection is "tournament" (the paper), "aging" (Real et al. 2019) or "random" (the
+	// random-search control: no selection).
+	Selection string `json:"selection"`
+	// TournamentSize is S for aging selection (ignored otherwise).
+	TournamentSize int `json:"tournament_size,omitempty"`
+	// InheritWeights is false for the paper's no-inheritance control.
+	InheritWeights bool `json:"inherit_weights"`
+	// MutationsPerChild is the initial mutation count per reproduction (live control can change it).
+	MutationsPerChild int `json:"mutations_per_child"`
+
+	// Steps is T, SGD steps per individual (paper: 25,600).
+	Steps int `json:"steps"`
+	// BatchSize is the training batch (paper: 50).
+	BatchSize int `json:"batch_size"`
+	// Momentum, WeightDecay and BNDecay of SGD and batch norm.
+	Momentum    float64 `json:"momentum"`
+	WeightDecay float64 `json:"weight_decay"`
+	BNDecay     float64 `json:"bn_decay"`
+	// Augment turns on pad-4 random crop and horizontal flip (32×32 colour sets only).
+	Augment bool `json:"augment"`
+	// MaxEvalExamples caps the validation examples per fitness evaluation (0 = all).
+	MaxEvalExamples int `json:"max_eval_examples,omitempty"`
+	// MaxParams and MaxStepFLOPs: a child above either is a failed reproduction ("too-large");
+	// a resource cap, not part of the algorithm (0 = no cap).
+	MaxParams    int64 `json:"max_params,omitempty"`
+	MaxStepFLOPs int64 `json:"max_step_flops,omitempty"`
+
+	// Budget: the run stops when any is reached (0 = no limit).
+	MaxIndividuals int      `json:"max_individuals,omitempty"`
+	MaxFLOPs       float64  `json:"max_flops,omitempty"`
+	MaxWall        Duration `json:"max_wall,omitempty"`
+}
+
+// Duration is a time.Duration that reads and writes as "1h30m" in JSON.
+type Duration time.Duration
+
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string like \"90m\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+const configFormatVersion = 1
+
+// presets are starting points for `evo init` and `evo run`; flags override single fields.
+var presets = map[string]experimentConfig{
+	// digits: the embedded 8×8 handwritten digits, sized so `evo run` ends within about three
+	// minutes on two cores.
+	"digits": {
+		Dataset: "digits", Population: 20, Selection: "tournament", InheritWeights: true,
+		MutationsPerChild: 1, Steps: 150, BatchSize: 50, Momentum: 0.9, WeightDecay: 1e-4,
+		BNDecay: 0.9, MaxParams: 2_000_000, MaxStepFLOPs: 2e9,
+		MaxWall: Duration(150 * time.Second),
+	},
+	// cifar10: the paper's settings (SPEC §4–5). About 9e19 FLOPs in the paper's runs.
+	"cifar10": {
+		Dataset: "cifar10", Population: 1000, Selection: "tournament", InheritWeights: true,
+		MutationsPerChild: 1, Steps: 25600, BatchSize: 50, Momentum: 0.9, WeightDecay: 1e-4,
+		BNDecay: 0.9, Augment: true, MaxParams: 50_000_000, MaxStepFLOPs: 2e12,
+	},
+	// cifar100: as cifar10 on CIFAR-100 (paper: 2e20 FLOPs).
+	"cifar100": {
+		Dataset: "cifar100", Population: 1000, Selection: "tournament", InheritWeights: true,
+		MutationsPerChild: 1, Steps: 25600, BatchSize: 50, Momentum: 0.9, WeightDecay: 1e-4,
+		BNDecay: 0.9, Augment: true, MaxParams: 50_000_000, MaxStepFLOPs: 2e12,
+	},
+	// cifar10-small: a reduced CIFAR-10 run for one machine (fewer steps and individuals).
+	"cifar10-small": {
+		Dataset: "cifar10", Population: 50, Selection: "tournament", InheritWeights: true,
+		MutationsPerChild: 1, Steps: 400, BatchSize: 50, Momentum: 0.9, WeightDecay: 1e-4,
+		BNDecay: 0.9, Augment: true, MaxEvalExamples: 5000, MaxParams: 5_000_000, MaxStepFLOPs: 5e10,
+	},
+	"mnist": {
+		Dataset: "mnist", Population: 100, Selection: "tournament", InheritWeights: true,
+		MutationsPerChild: 1, Steps: 2000, BatchSize: 50, Momentum: 0.9, WeightDecay: 1e-4,
+		BNDecay: 0.9, MaxParams: 5_000_000, MaxStepFLOPs: 5e10,
+	},
+	"fashion-mnist": {
+		Dataset: "fashion-mnist", Population: 100, Selection: "tournament", InheritWeights: true,
+		MutationsPerChild: 1, Steps: 2000, BatchSize: 50, Momentum: 0.9, WeightDecay: 1e-4,
+		BNDecay: 0.9, MaxParams: 5_000_000, MaxStepFLOPs: 5e10,
+	},
+}
+
+func presetNames() []string {
+	var names []string
+	for n := range presets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func preset(name string) (experimentConfig, error) {
+	c, ok := presets[name]
+	if !ok {
+		return experimentConfig{}, fmt.Errorf("unknown preset %q: choose one of %s", name, strings.Join(presetNames(), ", "))
+	}
+	c.FormatVersion = configFormatVersion
+	c.Preset = name
+	c.Seed = 1
+	return c, nil
+}
+
+// Validate reports the first field that is out of range, by its JSON name.
+func (c *experimentConfig) Validate() error {
+	switch {
+	case c.FormatVersion != configFormatVersion:
+		return fmt.Errorf("format_version %d: this evo reads version %d", c.FormatVersion, configFormatVersion)
+	case c.Dataset == "":
+		return fmt.Errorf("dataset is empty")
+	case c.Population < 2:
+		return fmt.Errorf("population %d: need at least 2 for a tournament", c.Population)
+	case c.Selection != "tournament" && c.Selection != "aging" && c.Selection != "random":
+		return fmt.Errorf("selection %q: use tournament, aging or random", c.Selection)
+	case c.Selection == "aging" && (c.TournamentSize < 2 || c.TournamentSize > c.Population):
+		return fmt.Errorf("tournament_size %d: aging selection needs 2 ≤ S ≤ population (%d)", c.TournamentSize, c.Population)
+	case c.MutationsPerChild < 1:
+		return fmt.Errorf("mutations_per_child %d: must be at least 1", c.MutationsPerChild)
+	case c.Steps < 1:
+		return fmt.Errorf("steps %d: must be at least 1", c.Steps)
+	case c.BatchSize < 1:
+		return fmt.Errorf("batch_size %d: must be at least 1", c.BatchSize)
+	case c.Momentum < 0 || c.Momentum >= 1:
+		return fmt.Errorf("momentum %g: must be in [0, 1)", c.Momentum)
+	case c.WeightDecay < 0:
+		return fmt.Errorf("weight_decay %g: must be ≥ 0", c.WeightDecay)
+	case c.BNDecay <= 0 || c.BNDecay >= 1:
+		return fmt.Errorf("bn_decay %g: must be in (0, 1)", c.BNDecay)
+	case c.MaxIndividuals < 0 || c.MaxFLOPs < 0 || c.MaxWall < 0:
+		return fmt.Errorf("budgets must not be negative")
+	}
+	return nil
+}
+
+// encode returns the canonical bytes written to experiment.json.
+func (c *experimentConfig) encode() ([]byte, error) {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// decodeConfig strictly parses experiment.json.
+func decodeConfig(b []byte) (*experimentConfig, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var c experimentConfig
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("experiment.json: %w (the file is written by `evo init`; do not edit it by hand)", err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment.json: %w", err)
+	}
+	return &c, nil
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"evo/genome"
+)
+
+func drawCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "draw",
+		Usage:     "draw an individual's architecture as SVG (no external tool needed) or Graphviz DOT",
+		ArgsUsage: "ID|best",
+		Description: "SVG: the backbone top to bottom with shapes, activations and conv parameters, skips as\n" +
+			"dashed arcs. DOT: render with `dot -Tsvg`. Dead individuals are drawn from their grave or\n" +
+			"their replayed lineage (see `evo show`).",
+		Flags: []cli.Flag{dirFlag, logLevelFlag,
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "svg", EnvVars: []string{"EVO_DRAW_FORMAT"}, Usage: "svg or dot"},
+			&cli.PathFlag{Name: "output", Aliases: []string{"o"}, EnvVars: []string{"EVO_DRAW_OUTPUT"}, Usage: "write to this file instead of stdout"},
+		},
+		Action: runDraw,
+	}
+}
+
+func runDraw(c *cli.Context) error {
+	format := c.String("format")
+	if format != "svg" && format != "dot" {
+		return fmt.Errorf("--format %q: use svg or dot", format)
+	}
+	e, err := openExperiment(c)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	in, err := e.individualArg(c, "")
+	if err != nil {
+		return err
+	}
+	g, _, err := e.genomeOf(in)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := drawGenome(&b, g, format); err != nil {
+		return fmt.Errorf("draw %s: %w", in.Meta.ID, err)
+	}
+	if out := c.Path("output"); out != "" {
+		if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write the drawing: %w", err)
+		}
+		fmt.Fprintf(c.App.ErrWriter, "evo: wrote %s (%s of %s)\n", out, format, in.Meta.ID)
+		return nil
+	}
+	_, err = c.App.Writer.Write(b.Bytes())
+	return err
+}
+
+// drawGenome writes g as "svg" (writeSVG) or "dot" (genome.DOT).
+func drawGenome(w io.Writer, g *genome.Genome, format string) error {
+	if format == "svg" {
+		return writeSVG(w, g)
+	}
+	s, err := genome.DOT(g)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, s)
+	return err
+}

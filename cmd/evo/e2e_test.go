@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The end-to-end tests run the real evo binary, because `evo run` starts workers by re-executing
+// itself. TestMain builds it once.
+var evoBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "evo-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	evoBin = filepath.Join(dir, "evo")
+	build := exec.Command("go", "build", "-o", evoBin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("build evo for the end-to-end tests: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// evo runs the binary and returns stdout, stderr and the error.
+func evo(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := exec.Command(evoBin, args...)
+	cmd.Env = append(os.Environ(), "EVO_DATA="+t.TempDir())
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	return out.String(), errb.String(), err
+}
+
+func mustEvo(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errs, err := evo(t, args...)
+	if err != nil {
+		t.Fatalf("evo %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out, errs)
+	}
+	return out
+}
+
+type statusJSON struct {
+	Alive   int `json:"alive"`
+	Trained int `json:"trained"`
+	Best    struct {
+		ID      string  `json:"id"`
+		Fitness float64 `json:"fitness"`
+	} `json:"best"`
+	FLOPsTotal   float64 `json:"flops_total"`
+	Workers      int     `json:"workers"`
+	WorkerStatus []struct {
+		Worker string `json:"worker"`
+		State  string `json:"state"`
+	} `json:"worker_status"`
+}
+
+func status(t *testing.T, dir string) statusJSON {
+	t.Helper()
+	var s statusJSON
+	if err := json.Unmarshal([]byte(mustEvo(t, "status", "--dir", dir, "--json")), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestRunDigits is the README's main command at a small budget: two workers, the built-in data.
+func TestRunDigits(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "exp")
+	out := mustEvo(t, "run", "--dir", dir, "--workers", "2", "--population", "6", "--steps", "30",
+		"--max-individuals", "24", "--json")
+	var sum struct {
+		Status       statusJSON `json:"status"`
+		TestAccuracy *float64   `json:"test_accuracy"`
+		TestExamples int        `json:"test_examples"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("run --json output: %v\n%s", err, out)
+	}
+	if sum.Status.Trained < 24 || sum.Status.Alive < 4 || sum.Status.Alive > 6 {
+		t.Errorf("trained %d (want ≥ 24), alive %d (want 4..6)", sum.Status.Trained, sum.Status.Alive)
+	}
+	if sum.TestAccuracy == nil || *sum.TestAccuracy <= 0.1 || sum.TestExamples != 270 {
+		t.Errorf("test accuracy %v on %d examples: want above chance on the 270 test digits", sum.TestAccuracy, sum.TestExamples)
+	}
+	if sum.Status.FLOPsTotal <= 0 || sum.Status.Best.ID == "" {
+		t.Errorf("status %+v", sum.Status)
+	}
+	// Running again resumes: the budget is already met, so it ends at once with the same best.
+	again := status(t, dir)
+	mustEvo(t, "run", "--dir", dir, "--workers", "1")
+	if s := status(t, dir); s.Trained < again.Trained || s.Best.Fitness < again.Best.Fitness {
+		t.Errorf("resume lost work: before %+v after %+v", again, s)
+	}
+	// Settings that contradict experiment.json are refused.
+	if _, errs, err := evo(t, "run", "--dir", dir, "--population", "99"); err == nil || !strings.Contains(errs, "other settings") {
+		t.Errorf("conflicting settings: err %v, stderr %q", err, errs)
+	}
+	if out := mustEvo(t, "check", "--dir", dir); !strings.Contains(out, "clean") {
+		t.Errorf("check: %q", out)
+	}
+	logs, _ := os.ReadDir(filepath.Join(dir, "logs"))
+	if len(logs) < 2 {
+		t.Errorf("want a log per worker in logs/, got %d files", len(logs))
+	}
+}
+
+// TestCrashAndResume SIGKILLs a worker in the middle of training a child, starts another, and
+// checks the run completes, nothing is damaged, and the killed worker's staging is reclaimed.
+func TestCrashAndResume(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "exp")
+	mustEvo(t, "init", "--dir", dir, "--population", "4", "--steps", "300", "--max-individuals", "16")
+	start := func(name string) *exec.Cmd {
+		cmd := exec.Command(evoBin, "worker", "--dir", dir, "--name", name, "--threads", "1")
+		cmd.Env = append(os.Environ(), "EVO_DATA="+t.TempDir())
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd
+	}
+	victim := start("victim")
+	// Wait until the victim trains a child (its staging directory exists), then SIGKILL it.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if time.Now().After(deadline) {
+			t.Fatal("the worker never started training")
+		}
+		if st, _ := filepath.Glob(filepath.Join(dir, "staging", "victim.*")); len(st) > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	victim.Wait()
+	if st, _ := filepath.Glob(filepath.Join(dir, "staging", "victim.*")); len(st) == 0 {
+		t.Fatal("expected the killed worker's half-written child in staging/")
+	}
+	// A replacement finishes the run.
+	repl := start("replacement")
+	done := make(chan error, 1)
+	go func() { done <- repl.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("replacement worker: %v", err)
+		}
+	case <-time.After(4 * time.Minute):
+		t.Fatal("the replacement worker did not finish the run")
+	}
+	// The victim died holding a debt (it had killed and not yet published); until its heartbeat
+	// goes stale the replacement counts that debt, so the population may end one short: the
+	// bound is alive ∈ [P − W, P] with W = 2 workers.
+	if s := status(t, dir); s.Trained < 16 || s.Alive < 2 || s.Alive > 4 {
+		t.Errorf("after resume: trained %d (want ≥ 16), alive %d (want 2..4)", s.Trained, s.Alive)
+	}
+	// The victim's lock is free (it is dead), so GC reclaims its staging at any age.
+	mustEvo(t, "gc", "--dir", dir)
+	if st, _ := filepath.Glob(filepath.Join(dir, "staging", "*")); len(st) != 0 {
+		t.Errorf("staging not reclaimed: %v", st)
+	}
+	if out := mustEvo(t, "check", "--dir", dir); !strings.Contains(out, "clean") {
+		t.Errorf("check after crash: %q", out)
+	}
+}
+
+// TestBadInput: every mistake gets a one-line reason that names the culprit, and nothing is lost.
+func TestBadInput(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "exp")
+	mustEvo(t, "run", "--dir", dir, "--workers", "1", "--population", "3", "--steps", "10", "--max-individuals", "5")
+	before := status(t, dir)
+
+	t.Run("corrupt individual", func(t *testing.T) {
+		ids, _ := os.ReadDir(filepath.Join(dir, "population"))
+		victim := filepath.Join(dir, "population", ids[0].Name(), "genome.json")
+		if err := os.WriteFile(victim, []byte(`{"format_version": 1, "garbage": true}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := status(t, dir)
+		if s.Alive != before.Alive {
+			t.Errorf("alive %d, want %d (a corrupt entry still counts as present)", s.Alive, before.Alive)
+		}
+		_, errs, err := evo(t, "check", "--dir", dir)
+		if err == nil || !strings.Contains(errs, "evo check --repair") {
+			t.Errorf("check on a corrupt individual: err %v, stderr %q", err, errs)
+		}
+		mustEvo(t, "check", "--dir", dir, "--repair")
+		if q, _ := os.ReadDir(filepath.Join(dir, "quarantine")); len(q) != 1 {
+			t.Errorf("quarantine holds %d entries, want the 1 corrupt individual", len(q))
+		}
+		mustEvo(t, "check", "--dir", dir)
+	})
+	t.Run("wrong experiment.json", func(t *testing.T) {
+		bad := filepath.Join(t.TempDir(), "bad")
+		mustEvo(t, "init", "--dir", bad)
+		cfg := filepath.Join(bad, "experiment.json")
+		os.Chmod(cfg, 0o644)
+		if err := os.WriteFile(cfg, []byte(`{"format_version": 1, "dataset": "digits", "populaton": 5}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, errs, err := evo(t, "status", "--dir", bad)
+		if err == nil || !strings.Contains(errs, "experiment.json") || !strings.Contains(errs, "populaton") {
+			t.Errorf("err %v, stderr %q: want the file and the bad field named", err, errs)
+		}
+	})
+	t.Run("unknown data set", func(t *testing.T) {
+		_, errs, err := evo(t, "init", "--dir", filepath.Join(t.TempDir(), "x"), "--dataset", "imagenet")
+		if err == nil || !strings.Contains(errs, `"imagenet"`) || !strings.Contains(errs, "cifar10") {
+			t.Errorf("err %v, stderr %q", err, errs)
+		}
+	})
+	t.Run("missing data directory", func(t *testing.T) {
+		x := filepath.Join(t.TempDir(), "x")
+		missing := filepath.Join(t.TempDir(), "no-such-data")
+		_, errs, err := evo(t, "run", "--dir", x, "--preset", "cifar10-small", "--data", missing, "--download=false")
+		if err == nil || !strings.Contains(errs, "no-such-data") {
+			t.Errorf("err %v, stderr %q: want the data directory named", err, errs)
+		}
+	})
+	t.Run("not an experiment", func(t *testing.T) {
+		_, errs, err := evo(t, "status", "--dir", t.TempDir())
+		if err == nil || !strings.Contains(errs, "evo init") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("err %v, stderr %q: want one line pointing at evo init", err, errs)
+		}
+	})
+}

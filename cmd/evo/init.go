@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"evo/storage"
+	"evo/train/data"
+)
+
+func initCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "init",
+		Usage: "create an experiment directory (experiment.json is written once and never changes)",
+		Description: "Creates --dir with the settings of --preset, overridden by single flags. Several\n" +
+			"processes may run init at once on a shared filesystem: all end with one config.\n" +
+			"Running init again with the same settings is harmless; different settings are an error.",
+		Flags:  append([]cli.Flag{dirFlag, logLevelFlag}, configFlags()...),
+		Action: runInit,
+	}
+}
+
+func runInit(c *cli.Context) error {
+	cfg, err := configFromFlags(c)
+	if err != nil {
+		return err
+	}
+	root, err := initExperiment(c, cfg)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	fmt.Fprintf(c.App.Writer, "experiment %s: preset %s, data set %s, population %d, %d steps per individual\n",
+		root.Dir(), cfg.Preset, cfg.Dataset, cfg.Population, cfg.Steps)
+	fmt.Fprintf(c.App.Writer, "start workers with `evo run --dir %s` (this machine) or `evo worker --dir %s` (clusters)\n", root.Dir(), root.Dir())
+	return nil
+}
+
+// initExperiment creates or reopens --dir with cfg.
+func initExperiment(c *cli.Context, cfg *experimentConfig) (*storage.Root, error) {
+	if !validDataset(cfg.Dataset) {
+		return nil, fmt.Errorf("unknown data set %q: choose one of %s", cfg.Dataset, joinNames(data.Names()))
+	}
+	b, err := cfg.encode()
+	if err != nil {
+		return nil, err
+	}
+	dir := c.Path("dir")
+	root, err := storage.Init(dir, b, storage.Options{Logger: newLogger(c)})
+	if errors.Is(err, storage.ErrConfigMismatch) {
+		return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): use another --dir, or resume it with `evo run --dir %s --resume`", dir, dir, dir)
+	}
+	return root, err
+}
+
+func validDataset(name string) bool {
+	for _, n := range data.Names() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}

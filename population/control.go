@@ -1,0 +1,86 @@
+package population
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Control is the content of control.json: live settings every worker picks up within
+// seconds, without a restart (the paper's Figure 4 interventions, and stop).
+type Control struct {
+	// MutationsPerChild overrides Config.MutationsPerChild when positive.
+	MutationsPerChild int `json:"mutations_per_child,omitempty"`
+	// ResetAt resets the weights of the population: every child whose parent's weights were
+	// trained before ResetAt (the parent's reproduction started before it) starts from fresh
+	// weights, by the RESET-WEIGHTS mutation, and is marked reset. Children of the children
+	// inherit normally, so each lineage alive at the reset is reset once.
+	ResetAt time.Time `json:"reset_at,omitzero"`
+	// Stop asks every worker to abandon its current child and exit cleanly. Setting it back
+	// to false lets workers started later run again.
+	Stop bool `json:"stop,omitempty"`
+	// Updated is when the control was last written.
+	Updated time.Time `json:"updated,omitzero"`
+}
+
+// Validate checks the values of c.
+func (c Control) Validate() error {
+	if c.MutationsPerChild < 0 {
+		return fmt.Errorf("%w: mutations per child %d must be at least 0 (0 = the experiment's setting)",
+			ErrControl, c.MutationsPerChild)
+	}
+	return nil
+}
+
+// mutations returns the number of mutations per child under c.
+func (c Control) mutations(cfg Config) int {
+	if c.MutationsPerChild > 0 {
+		return c.MutationsPerChild
+	}
+	return cfg.MutationsPerChild
+}
+
+// ReadControl returns the experiment's live controls (the zero Control if none were written).
+func ReadControl(s Reader) (Control, error) {
+	data, err := s.Control()
+	if err != nil {
+		return Control{}, fmt.Errorf("population: read control: %w", err)
+	}
+	var c Control
+	if len(data) == 0 {
+		return c, nil
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return Control{}, fmt.Errorf("%w: control.json is not valid JSON (%v): rewrite it with `evo control`", ErrControl, err)
+	}
+	if err := c.Validate(); err != nil {
+		return Control{}, err
+	}
+	return c, nil
+}
+
+// SetControl reads control.json, applies change, stamps Updated with now and writes it back.
+// It returns the control written. A control.json that is not valid is replaced from scratch. Concurrent SetControl calls are not merged: the last writer
+// wins, which is what a person at a terminal expects.
+func SetControl(s Store, now time.Time, change func(*Control)) (Control, error) {
+	c, err := ReadControl(s)
+	if errors.Is(err, ErrControl) {
+		c = Control{} // a damaged control.json is replaced, not merged
+	} else if err != nil {
+		return Control{}, err
+	}
+	change(&c)
+	if err := c.Validate(); err != nil {
+		return Control{}, err
+	}
+	c.Updated = now.UTC()
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return Control{}, fmt.Errorf("population: encode control: %w", err)
+	}
+	if err := s.WriteControl(append(data, '\n')); err != nil {
+		return Control{}, fmt.Errorf("population: write control: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,67 @@
+// Package population is the evolution itself (SPEC §5): many identical workers, in one process
+// or many, on one host or many, evolve one population kept by a shared Store (evo/storage on
+// a local disk or NFS). There is no master and no lock on the hot path.
+//
+// # The worker loop
+//
+// Each Worker repeats a step (see step.go for the exact rule and the bound it keeps):
+//
+//   - While the population has never been full, it builds one of the paper's initial
+//     individuals (no convolutions, learning rate 0.1), trains it from fresh weights and
+//     publishes it.
+//   - Otherwise it selects: a binary tournament between two uniformly random alive individuals
+//     (the paper), or aging selection (Real et al. 2019: the best of TournamentSize random
+//     individuals is the parent, the oldest alive individual dies), or random search (the
+//     paper's control: parent and victim at random). The victim is killed by one atomic rename;
+//     the parent's genome and weights, read before the kill, are copied and mutated
+//     (MutationsPerChild mutations, genome.Mutate); the child is trained inheriting the
+//     parent's weights (unless NoInheritance, the paper's other control) and published.
+//   - Any interference from another worker (a victim or parent that vanished, a lost rename)
+//     gives the step up: it is routine, counted, recorded as a "race" event and logged at
+//     debug level.
+//   - A trainer error or a child the trainer refuses (a status other than ok or diverged, e.g.
+//     too large) is a failed reproduction: nothing is published, a "failure" event records it,
+//     and the worker's next step reproduces without killing (it still owes the population the
+//     individual it killed). A diverged child is published with fitness 0.
+//
+// Population bound. Alive individuals stay within [P − W, P] once the population is full, with
+// P the set-point and W the number of workers (the lower bound can dip by a place or two for a
+// moment, see step.go): a worker announces in its heartbeat that it
+// holds a kill whose child is coming (a debt) or that it is about to publish a child without a
+// kill (pending), and counts the other workers' claims when it decides. The argument is in
+// makeRoom; on NFS it holds up to the staleness of directory listings, and a worker that finds
+// the population above P kills one individual without reproducing. After the population was
+// full once, a shortfall (a worker killed while training) is made good by reproducing without
+// a kill rather than by injecting untrained initial individuals.
+//
+// # Controls, stop conditions, determinism
+//
+// Live controls live in control.json (SetControl, ReadControl): mutations per child, a weight
+// reset (every child whose parent's weights were trained before the reset starts fresh through
+// the RESET-WEIGHTS mutation and is marked reset), and stop. Workers read it before every step
+// and every ControlPoll while a child trains, so a stop abandons the child in training.
+//
+// A worker stops when the stop control is set, or when the experiment has trained
+// MaxIndividuals individuals, spent MaxFLOPs, or run MaxWall since the first worker started;
+// these are read from the shared history (at most every StopCheckInterval) plus the worker's
+// own births since.
+//
+// Every random draw of a reproduction derives from ChildSeed(experiment seed, key), where the
+// key "<worker>/<n>" and the seed are recorded in the child's metadata: Reproduce(parent
+// genome, seed, mutations, reset) replays the child's genome, and the trainer receives the
+// seed. A worker's own choices (who meets in a tournament) derive from WorkerSeed, logged when
+// it starts.
+//
+// # What is stored
+//
+// An individual directory holds genome.json (genome.Encode), weights.safetensors (the
+// trainer's checkpoint), genome.dot, inheritance.json, and the storage record whose metadata
+// is a Meta: id, parent, generation, mutations, fitness, status, steps, FLOPs (F_t, F_v, N_v
+// and F_t·N_t + F_v·N_v), parameters, architecture hash, learning rate, seed, worker, times,
+// inherited fraction, reset. Each worker appends events to its own history log: start,
+// birth (the full Meta), kill, failure, race, stop. The history outlives garbage collection
+// and feeds the queries: Status, LineageOf, TimelineOf, Individuals, Show.
+//
+// population never imports a training library: Trainer is the seam (the evo command adapts
+// evo/train to it; tests use a fake).
+package population

@@ -1,0 +1,53 @@
+package population
+
+import "fmt"
+
+// Lineage is an individual's ancestry.
+type Lineage struct {
+	// Chain starts with the individual and ends with its oldest known ancestor. The edge from
+	// Chain[i+1] to Chain[i] carries Chain[i].Meta.Mutations.
+	Chain []Individual `json:"chain"`
+	// Complete is true when the chain ends with an initial individual; false when the
+	// history lacks an ancestor (a lost history log).
+	Complete bool `json:"complete"`
+}
+
+// LineageOf returns id's ancestors back to an initial individual. It reads the history, so it
+// works for dead ancestors and after garbage collection.
+func LineageOf(s Reader, id string) (Lineage, error) {
+	alive, _, err := aliveSet(s)
+	if err != nil {
+		return Lineage{}, err
+	}
+	ix, err := readIndex(s)
+	if err != nil {
+		return Lineage{}, err
+	}
+	in, ok := ix.individual(id, alive)
+	if !ok {
+		if !alive[id] {
+			return Lineage{}, fmt.Errorf("%w: %s is neither alive nor in the history; `evo list` shows the alive ones", ErrUnknown, id)
+		}
+		m, err := recordMeta(s, id)
+		if err != nil {
+			return Lineage{}, fmt.Errorf("population: lineage of %s: %w", id, err)
+		}
+		in = Individual{Meta: *m, Alive: true}
+	}
+	var l Lineage
+	seen := map[string]bool{}
+	for {
+		l.Chain = append(l.Chain, in)
+		seen[in.Meta.ID] = true
+		parent := in.Meta.Parent
+		if parent == "" {
+			l.Complete = true
+			return l, nil
+		}
+		next, ok := ix.individual(parent, alive)
+		if !ok || seen[parent] {
+			return l, nil
+		}
+		in = next
+	}
+}

@@ -1,0 +1,142 @@
+package population
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"evo/genome"
+)
+
+// reproduce selects a parent (and, with kill, a victim it kills), copies and mutates the
+// parent's genome, trains the child inheriting the parent's weights, and publishes it.
+func (w *Worker) reproduce(ctx context.Context, ids []string, ctl Control, kill bool) error {
+	funded := kill || w.debt
+	started := w.stepStart
+	parentID, victimID, err := w.choose(ids, kill)
+	if err != nil {
+		return at("select", err)
+	}
+	pm, err := w.meta(parentID)
+	if err != nil {
+		return at("select", err)
+	}
+	pg, err := w.parentGenome(parentID)
+	if err != nil {
+		return at("read-parent", err)
+	}
+	reset := !ctl.ResetAt.IsZero() && pm.Started.Before(ctl.ResetAt)
+	var weights []byte
+	if !w.cfg.NoInheritance && !reset {
+		weights, err = w.store.ReadFile(parentID, WeightsFile, w.cfg.MaxWeightsBytes)
+		if err != nil {
+			return at("read-parent", err)
+		}
+	}
+	if victimID != "" {
+		if err := w.killSelected(victimID); err != nil {
+			return err
+		}
+	}
+	key, seed := w.nextKey()
+	child, recs, err := Reproduce(pg, seed, ctl.mutations(w.cfg), reset)
+	if err != nil {
+		return at("mutate", err)
+	}
+	m := &Meta{Parent: parentID, Generation: pm.Generation + 1, Mutations: recs, Reset: reset,
+		Seed: seed, Key: key, Started: started}
+	if funded {
+		m.Replaced = w.replaced
+	}
+	w.log.Debug("reproducing", "parent", parentID, "parent_fitness", pm.Fitness, "victim", victimID,
+		"mutations", len(recs), "reset", reset, "key", key)
+	return w.trainAndPublish(ctx, child, weights, m, funded)
+}
+
+// parentGenome reads and decodes a parent's genome. A genome that does not decode although
+// the storage verified its checksum is a corrupt individual: it is skipped from now on.
+func (w *Worker) parentGenome(id string) (*genome.Genome, error) {
+	data, err := w.store.ReadFile(id, GenomeFile, genome.MaxEncodedSize)
+	if err != nil {
+		return nil, err
+	}
+	g, err := genome.Decode(data)
+	if err != nil {
+		err = fmt.Errorf("%w: individual %s: %s: %w", ErrBadMeta, id, GenomeFile, err)
+		w.markBad(id, err)
+		return nil, fmt.Errorf("%w: %w", ErrGone, err)
+	}
+	return g, nil
+}
+
+// buildInitial trains and publishes one of the paper's initial individuals (no convolutions,
+// learning rate 0.1) from fresh weights.
+func (w *Worker) buildInitial(ctx context.Context, funded bool) error {
+	started := w.stepStart
+	key, seed := w.nextKey()
+	g := genome.Initial(w.cfg.Input, w.cfg.Classes)
+	m := &Meta{Seed: seed, Key: key, Started: started}
+	if funded {
+		m.Replaced = w.replaced
+	}
+	w.log.Debug("building initial individual", "key", key)
+	return w.trainAndPublish(ctx, g, nil, m, funded)
+}
+
+// nextKey names the next reproduction of this worker and derives its seed.
+func (w *Worker) nextKey() (string, int64) {
+	w.seq++
+	key := fmt.Sprintf("%s/%d", w.id, w.seq)
+	return key, ChildSeed(w.cfg.Seed, key)
+}
+
+// train runs the trainer under a watch that cancels it when the stop control is set or the
+// wall-time budget ends.
+func (w *Worker) train(ctx context.Context, job Job) (Outcome, error) {
+	tctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		w.watch(tctx, cancel, done)
+	}()
+	out, err := w.trainer.Train(tctx, job)
+	close(done)
+	<-finished
+	if err != nil {
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+		if cause := context.Cause(tctx); errors.Is(cause, errStopRequested) || errors.Is(cause, errBudget) {
+			w.log.Info("child abandoned", "seed", job.Seed, "why", cause)
+			return out, cause
+		}
+		return out, at("train", fmt.Errorf("%w: trainer: %w", ErrFailed, err))
+	}
+	return out, nil
+}
+
+// watch polls the controls while a child trains.
+func (w *Worker) watch(ctx context.Context, cancel context.CancelCauseFunc, done <-chan struct{}) {
+	t := time.NewTicker(w.cfg.ControlPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if c, err := ReadControl(w.store); err == nil && c.Stop {
+			cancel(errStopRequested)
+			return
+		}
+		if w.cfg.MaxWall > 0 && w.now().Sub(w.start) >= w.cfg.MaxWall {
+			cancel(errBudget)
+			return
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"evo/genome"
+)
+
+// buildSpec says what kind of graph to build for a genome.
+type buildSpec struct {
+	batch    int          // examples per run
+	dtype    tensor.Dtype // tensor.Float32 for training, tensor.Float64 for gradient checks
+	training bool         // batch statistics and gradients; otherwise running statistics only
+	bnDecay  float64      // running-statistics decay
+	bnEps    float64      // batch-norm epsilon
+	// stock builds the stock-gorgonia blocks of layers.go instead of the custom ops of
+	// train/ops: the reference that the tests compare the custom ops with.
+	stock bool
+}
+
+// model is one gorgonia graph built from a genome for a fixed batch size, with its machine. A
+// training model uses batch statistics (and updates the running ones) and computes gradients of
+// the loss; an evaluation model uses the running statistics and computes no gradients. Both
+// compute logits and the mean cross-entropy loss.
+type model struct {
+	spec   buildSpec
+	g      *G.ExprGraph
+	x      *G.Node // input batch (B, C, H, W)
+	y      *G.Node // one-hot labels (B, K)
+	logits *G.Node // (B, K)
+	loss   *G.Node // scalar
+	// lossVal and logitsVal receive copies of the loss and logits on every run (gorgonia.Read):
+	// intermediate node values are not valid after the machine resets (GORGONIA.md trap 5).
+	lossVal, logitsVal G.Value
+	xT, yT             *tensor.Dense
+	params             []*param   // trainable tensors, in the genome's Tensors order
+	stats              []*bnStats // one per bn_relu vertex, in backbone order
+	vm                 G.VM
+}
+
+// param is one trainable tensor of a model.
+type param struct {
+	spec  genome.TensorSpec
+	node  *G.Node
+	value *tensor.Dense // the node's value, updated in place by the optimiser
+	decay bool          // weight decay applies (conv kernels and the head's weight matrix)
+}
+
+// maxBuildAttempts bounds the rebuilds with fresh node names after a hash collision.
+const maxBuildAttempts = 8
+
+// buildModel builds the graph of g for spec, retrying with differently salted node names when
+// gorgonia's 32-bit node hashes collide (trap 4), and compiles it into a tape machine. The
+// tensors start zero: load values with setState.
+func buildModel(g *genome.Genome, spec buildSpec) (*model, error) {
+	var err error
+	for attempt := range maxBuildAttempts {
+		salt := ""
+		if attempt > 0 {
+			salt = fmt.Sprintf("r%d/", attempt)
+		}
+		var m *model
+		m, err = buildGraph(g, spec, salt)
+		if err != nil {
+			return nil, err
+		}
+		if err = checkHashes(m.g); err != nil {
+			continue
+		}
+		if spec.training {
+			wrt := make(G.Nodes, len(m.params))
+			for i, p := range m.params {
+				wrt[i] = p.node
+			}
+			m.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
+		} else {
+			m.vm = G.NewTapeMachine(m.g)
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("build %d-vertex genome: %d attempts: %w", len(g.Vertices), maxBuildAttempts, err)
+}
+
+// buildGraph builds the expression graph: the backbone vertex by vertex, then the head and the
+// loss, then (for training) the gradients. salt prefixes every node name.
+func buildGraph(gn *genome.Genome, spec buildSpec, salt string) (*model, error) {
+	shapes, err := gn.Shapes()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBuild, err)
+	}
+	specs, err := gn.Tensors()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBuild, err)
+	}
+	m := &model{spec: spec, g: G.NewGraph()}
+	byID := make(map[string]*param, len(specs))
+	for _, s := range specs {
+		if s.Trainable {
+			p := m.newParam(s, salt)
+			m.params = append(m.params, p)
+			byID[s.ID] = p
+		}
+	}
+	in := gn.Input
+	m.xT = tensor.New(tensor.Of(spec.dtype), tensor.WithShape(spec.batch, in.C, in.H, in.W))
+	m.yT = tensor.New(tensor.Of(spec.dtype), tensor.WithShape(spec.batch, gn.Classes))
+	m.x = G.NewTensor(m.g, spec.dtype, 4, G.WithShape(m.xT.Shape()...), G.WithName(salt+"input"), G.WithValue(m.xT))
+	m.y = G.NewTensor(m.g, spec.dtype, 2, G.WithShape(m.yT.Shape()...), G.WithName(salt+"onehot"), G.WithValue(m.yT))
+
+	out := make(map[string]*G.Node, len(gn.Vertices))
+	for i, v := range gn.Vertices {
+		var h *G.Node
+		if i == 0 {
+			h = m.x
+		} else if h, err = m.vertexInput(gn, v, shapes[v.ID], out, byID, salt); err != nil {
+			return nil, err
+		}
+		if v.Activation == genome.BNReLU {
+			gamma, beta := byID[v.ID+".bn.gamma"], byID[v.ID+".bn.beta"]
+			var bs *bnStats
+			if h, bs, err = m.bnReLU(h, gamma.node, beta.node, v.ID); err != nil {
+				return nil, fmt.Errorf("%w: vertex %s: %w", ErrBuild, v.ID, err)
+			}
+			m.stats = append(m.stats, bs)
+		}
+		out[v.ID] = h
+	}
+	if err := m.head(gn, out[gn.OutputVertex().ID], byID); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// vertexInput builds the sum of a vertex's inputs before its activation: the primary edge
+// (identity or conv) plus every skip, resized and channel-adjusted to shape s.
+func (m *model) vertexInput(gn *genome.Genome, v genome.Vertex, s genome.Shape, out map[string]*G.Node, byID map[string]*param, salt string) (*G.Node, error) {
+	e, ok := gn.PrimaryIn(v.ID)
+	if !ok {
+		return nil, fmt.Errorf("%w: vertex %s has no primary in-edge", ErrBuild, v.ID)
+	}
+	h := out[e.From]
+	var err error
+	if e.Kind == genome.Conv {
+		// The network input needs no gradient: skip the conv's input gradient there.
+		if h, err = m.conv(h, byID[e.ID+".w"].node, e.Stride(), h == m.x, salt+e.ID); err != nil {
+			return nil, fmt.Errorf("%w: edge %s: %w", ErrBuild, e.ID, err)
+		}
+	}
+	for _, sk := range gn.SkipsIn(v.ID) {
+		r, err := m.skip(out[sk.From], s, salt+sk.ID)
+		if err != nil {
+			return nil, fmt.Errorf("%w: edge %s: %w", ErrBuild, sk.ID, err)
+		}
+		if h, err = G.Add(h, r); err != nil {
+			return nil, fmt.Errorf("%w: edge %s: sum at vertex %s: %w", ErrBuild, sk.ID, v.ID, err)
+		}
+	}
+	return h, nil
+}
+
+// head adds global average pooling, the fully-connected layer, the loss, the value readers and
+// (for training) the gradients.
+func (m *model) head(gn *genome.Genome, feat *G.Node, byID map[string]*param) error {
+	pooled, err := m.gap(feat)
+	if err == nil {
+		m.logits, err = m.dense(pooled, byID[gn.HeadID+".w"].node, byID[gn.HeadID+".b"].node)
+	}
+	if err == nil {
+		m.loss, err = m.xent(m.logits, m.y)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: head %s: %w", ErrBuild, gn.HeadID, err)
+	}
+	if m.spec.training {
+		wrt := make(G.Nodes, len(m.params))
+		for i, p := range m.params {
+			wrt[i] = p.node
+		}
+		if _, err := G.Grad(m.loss, wrt...); err != nil {
+			return fmt.Errorf("%w: gradients: %w", ErrBuild, err)
+		}
+	}
+	G.Read(m.loss, &m.lossVal)
+	G.Read(m.logits, &m.logitsVal)
+	return nil
+}
+
+// newParam creates the node of a trainable tensor. Batch-norm scale and shift are stored as [C];
+// the stock blocks need them as (1, C, 1, 1) so that they broadcast over NCHW.
+func (m *model) newParam(s genome.TensorSpec, salt string) *param {
+	shape := tensor.Shape(append([]int(nil), s.Shape...))
+	isBN := strings.Contains(s.ID, ".bn.")
+	if isBN && m.spec.stock {
+		shape = tensor.Shape{1, s.Shape[0], 1, 1}
+	}
+	v := tensor.New(tensor.Of(m.spec.dtype), tensor.WithShape(shape...))
+	n := G.NewTensor(m.g, m.spec.dtype, len(shape), G.WithShape(shape...), G.WithName(salt+s.ID), G.WithValue(v))
+	return &param{spec: s, node: n, value: v, decay: strings.HasSuffix(s.ID, ".w")}
+}
+
+// close releases the machine.
+func (m *model) close() {
+	if m.vm != nil {
+		_ = m.vm.Close()
+	}
+}
+
+var errNotFinite = errors.New("train: value is not finite")
