@@ -112,6 +112,10 @@ func TestRunDigits(t *testing.T) {
 	if out := mustEvo(t, "check", "--dir", dir); !strings.Contains(out, "clean") {
 		t.Errorf("check: %q", out)
 	}
+	// Flags may follow the id, as people type them.
+	if out := mustEvo(t, "show", "best", "--dir", dir, "--json"); !strings.Contains(out, sum.Status.Best.ID) {
+		t.Errorf("show best --dir: %q", out)
+	}
 	logs, _ := os.ReadDir(filepath.Join(dir, "logs"))
 	if len(logs) < 2 {
 		t.Errorf("want a log per worker in logs/, got %d files", len(logs))

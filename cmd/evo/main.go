@@ -17,7 +17,8 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newApp(os.Stdout, os.Stderr).RunContext(ctx, os.Args)
+	app := newApp(os.Stdout, os.Stderr)
+	err := app.RunContext(ctx, flagsFirst(app, os.Args))
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "evo: %v\n", err)
