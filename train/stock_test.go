@@ -17,14 +17,14 @@ import (
 // the loss trajectories, the batch-norm running statistics and the final weights.
 
 // referenceNets are GORGONIA.md's reference nets (tiny, mid, full) plus a net with odd sizes,
-// a skip from the input and a 7→4 resize with channel padding. In short mode the big nets run
-// on 16×16 inputs at batch 16; EVO_STOCK_FULL=1 or a long run uses 32×32 at batch 50.
+// a skip from the input and a 7→4 resize with channel padding. By default the big nets run
+// on 16×16 inputs at batch 16; EVO_STOCK_FULL=1 (run by .ci/run) uses 32×32 at batch 50.
 func referenceNets(t *testing.T) []struct {
 	name  string
 	g     *genome.Genome
 	batch int
 } {
-	big := !testing.Short() || os.Getenv("EVO_STOCK_FULL") != ""
+	big := os.Getenv("EVO_STOCK_FULL") != ""
 	in, b := genome.Shape{H: 16, W: 16, C: 3}, 16
 	if big {
 		in, b = genome.Shape{H: 32, W: 32, C: 3}, 50
