@@ -7,6 +7,8 @@ import (
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"evo/train/ops/internal/vec"
 )
 
 // BNConfig parameterises one BNReLU.
@@ -209,6 +211,16 @@ func bnForward[T float](op *BNReLUOp, vs ...gorgonia.Value) (gorgonia.Value, err
 // four independent pairs of accumulators so that the adds do not wait on one another.
 func channelMoments[T float](x []T, c, channels, batch, hw int) (mean, variance float64) {
 	k := float64(x[c*hw])
+	if x32, ok := any(x).([]float32); ok {
+		var s, q float64
+		for b := 0; b < batch; b++ {
+			off := (b*channels + c) * hw
+			vec.Moments(x32[off:off+hw], k, &s, &q)
+		}
+		n := float64(batch * hw)
+		m := s / n
+		return k + m, max(q/n-m*m, 0)
+	}
 	var s0, s1, s2, s3, q0, q1, q2, q3 float64
 	for b := 0; b < batch; b++ {
 		off := (b*channels + c) * hw

@@ -9,6 +9,8 @@ import (
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"evo/train/ops/internal/vec"
 )
 
 // DiffWRT: x, gamma and beta.
@@ -118,11 +120,7 @@ func bnBackward[T float](op *BNReLUOp, xv, dyv gorgonia.Value) (gorgonia.Value, 
 			cm = T(k)
 			for b := 0; b < op.b; b++ {
 				off := (b*op.c + c) * op.hw
-				xs, dxs := x[off:off+op.hw], dx[off:off+op.hw]
-				dxs = dxs[:len(xs)]
-				for i, v := range xs {
-					dxs[i] = cm*dxs[i] - cx*v - c0
-				}
+				affineSub(dx[off:off+op.hw], x[off:off+op.hw], cm, cx, c0)
 			}
 		}
 	})
@@ -135,6 +133,14 @@ func (g *bnGradOp) FLOPs() (matmul, other int64) { return 0, 9 * int64(g.op.b*g.
 // gradSums writes into g, over channel c, dy masked by the ReLU (scale·x + shift > 0) and returns
 // Σg and Σg·(x−mean), with four independent pairs of float64 accumulators.
 func gradSums[T float](g, x, dy []T, c, channels, batch, hw int, scale, shift T, mean float64) (sg, sgx float64) {
+	if g32, ok := any(g).([]float32); ok {
+		x32, dy32 := any(x).([]float32), any(dy).([]float32)
+		for b := 0; b < batch; b++ {
+			off := (b*channels + c) * hw
+			vec.GradSums(g32[off:off+hw], x32[off:off+hw], dy32[off:off+hw], float32(scale), float32(shift), mean, &sg, &sgx)
+		}
+		return sg, sgx
+	}
 	var g0, g1, g2, g3, h0, h1, h2, h3 float64
 	for b := 0; b < batch; b++ {
 		off := (b*channels + c) * hw
@@ -240,6 +246,10 @@ func positive[T float](m T) T {
 // branch mispredicts about half the time) and without the NaN and signed-zero handling of the
 // builtin max: a set sign bit clears every bit, so negative values, −0 and −Inf give +0.
 func scaleShiftReLU[T float](dst, src []T, a, s T) {
+	if d, ok := any(dst).([]float32); ok {
+		vec.ScaleShiftReLU(d, any(src).([]float32), float32(a), float32(s))
+		return
+	}
 	n := len(src)
 	dst = dst[:n]
 	if unsafe.Sizeof(a) == 4 {
@@ -258,5 +268,17 @@ func scaleShiftReLU[T float](dst, src []T, a, s T) {
 	for i, v := range x {
 		k := math.Float64bits(a64*v + s64)
 		y[i] = k &^ uint64(int64(k)>>63)
+	}
+}
+
+// affineSub sets dst[i] = cm·dst[i] − (cx·x[i] + c0): in vector assembly for float32.
+func affineSub[T float](dst, x []T, cm, cx, c0 T) {
+	if d, ok := any(dst).([]float32); ok {
+		vec.AffineSub(d, any(x).([]float32), float32(cm), float32(cx), float32(c0))
+		return
+	}
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = cm*dst[i] - (cx*v + c0)
 	}
 }

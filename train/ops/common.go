@@ -7,10 +7,13 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"evo/train/ops/internal/vec"
 )
 
 // float is the element type of every kernel in this package.
@@ -126,30 +129,71 @@ func parallelWork(n, work int, fn func(worker, lo, hi int)) {
 // that range's scratch. With one worker it runs on the caller. The other ranges go to the pool's
 // long-lived goroutines, which keep their grown stacks (a fresh goroutine per range regrew its
 // stack on every call) and spare a goroutine creation per op. fn must not call parallel.
+//
+// A training step makes dozens of parallel calls a few hundred microseconds apart. Waking a
+// parked goroutine (and the idle CPU under it: in a virtual machine, a halted vCPU) takes tens
+// of microseconds, which on the small nets cost a third of the second core. So the pool's
+// goroutines spin for a while after each range before they park, and the caller spins before
+// it waits for them.
 func parallel(n int, fn func(worker, lo, hi int)) {
 	w := workers(n)
 	if w == 1 {
 		fn(0, 0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	wg.Add(w - 1)
+	j := new(join)
+	j.left.Store(int32(w - 1))
+	j.wg.Add(w - 1)
 	for i := 1; i < w; i++ {
-		submit(poolTask{fn: fn, worker: i, lo: i * n / w, hi: (i + 1) * n / w, wg: &wg})
+		submit(poolTask{fn: fn, worker: i, lo: i * n / w, hi: (i + 1) * n / w, j: j})
 	}
 	fn(0, 0, n/w)
-	wg.Wait()
+	spinUntil(waitSpin, func() bool { return j.left.Load() == 0 })
+	j.wg.Wait()
+}
+
+// join counts the ranges of one parallel call still running: left for spinning, wg for parking.
+type join struct {
+	left atomic.Int32
+	wg   sync.WaitGroup
+}
+
+// How long the caller of parallel spins for its ranges before it parks, and how long an idle
+// pool goroutine spins for the next range before it parks.
+const (
+	waitSpin = 100 * time.Microsecond
+	idleSpin = 300 * time.Microsecond
+)
+
+// spinUntil polls done until it holds or d has passed, yielding the processor now and then so
+// that spinning never starves a runnable goroutine. It reports whether done held.
+func spinUntil(d time.Duration, done func() bool) bool {
+	var start time.Time
+	for i := 0; ; i++ {
+		if done() {
+			return true
+		}
+		if i&63 == 63 {
+			if start.IsZero() {
+				start = time.Now()
+			} else if time.Since(start) > d {
+				return false
+			}
+			runtime.Gosched()
+		}
+	}
 }
 
 // poolTask is one range of a parallel call.
 type poolTask struct {
 	fn             func(worker, lo, hi int)
 	worker, lo, hi int
-	wg             *sync.WaitGroup
+	j              *join
 }
 
 func (t poolTask) run() {
-	defer t.wg.Done()
+	defer t.j.wg.Done()
+	defer t.j.left.Add(-1)
 	t.fn(t.worker, t.lo, t.hi)
 }
 
@@ -171,11 +215,7 @@ func submit(t poolTask) {
 		pool.tasks = make(chan poolTask, poolQueue)
 	}
 	for ; pool.started < runtime.GOMAXPROCS(0)-1; pool.started++ {
-		go func(tasks <-chan poolTask) {
-			for t := range tasks {
-				t.run()
-			}
-		}(pool.tasks)
+		go poolWorker(pool.tasks)
 	}
 	tasks := pool.tasks
 	pool.mu.Unlock()
@@ -183,6 +223,26 @@ func submit(t poolTask) {
 	case tasks <- t:
 	default:
 		go t.run()
+	}
+}
+
+// poolWorker runs ranges: while they keep coming it polls the queue, and after idleSpin without
+// one it parks on the queue.
+func poolWorker(tasks <-chan poolTask) {
+	var next poolTask
+	poll := func() bool {
+		select {
+		case next = <-tasks:
+			return true
+		default:
+			return false
+		}
+	}
+	for {
+		if !spinUntil(idleSpin, poll) {
+			next = <-tasks
+		}
+		next.run()
 	}
 }
 
@@ -205,3 +265,15 @@ var (
 	_ FLOPCounter = (*ResizePadOp)(nil)
 	_ FLOPCounter = (*resizeGradOp)(nil)
 )
+
+// addTo sets dst[i] += src[i]: in vector assembly for float32.
+func addTo[T float](dst, src []T) {
+	if d, ok := any(dst).([]float32); ok {
+		vec.Add(d, any(src).([]float32))
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}

@@ -143,10 +143,7 @@ func convGradWeight[T float](op *Conv2DOp, xv, dyv gorgonia.Value) (gorgonia.Val
 		}
 	})
 	for wk := 1; wk < nw; wk++ {
-		p := get[T](op.dws.at(wk), g.Co*k)
-		for i := range dw {
-			dw[i] += p[i]
-		}
+		addTo(dw, get[T](op.dws.at(wk), g.Co*k))
 	}
 	return wrap(dw, g.Co, g.Ci, g.KH, g.KW), nil
 }

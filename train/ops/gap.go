@@ -7,6 +7,8 @@ import (
 	"github.com/chewxy/hm"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"evo/train/ops/internal/vec"
 )
 
 // GlobalAvgPoolOp averages each channel over its pixels: (B,C,H,W) → (B,C).
@@ -76,6 +78,9 @@ func gapForward[T float](op *GlobalAvgPoolOp, xv gorgonia.Value) (gorgonia.Value
 // bound by the add latency, several run at the adder's throughput (and float32 needs no
 // conversions; each accumulator sums only len(x)/8 values).
 func sum[T float](x []T) float64 {
+	if x32, ok := any(x).([]float32); ok {
+		return float64(vec.Sum(x32))
+	}
 	var s0, s1, s2, s3, s4, s5, s6, s7 T
 	i := 0
 	for ; i+8 <= len(x); i += 8 {
