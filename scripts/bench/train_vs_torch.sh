@@ -22,8 +22,8 @@ NETS=${NETS:-tiny mid full}
 THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-1}
 PY=${PYTHON:-/usr/bin/python3} # Debian's python3, which python3-torch installs into
-declare -A STEPS=([tiny]=300 [mid]=20 [full]=6)
-declare -A WARMUP=([tiny]=20 [mid]=2 [full]=1)
+declare -A STEPS=([tiny]=3000 [mid]=30 [full]=6)
+declare -A WARMUP=([tiny]=100 [mid]=3 [full]=1)
 
 if ! "$PY" -c 'import torch' 2>/dev/null; then
 	echo "PyTorch missing: installing python3-torch with apt-get" >&2

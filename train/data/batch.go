@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math/rand"
+
+	"evo/train/internal/vec"
 )
 
 // AugmentPad is the zero padding, in pixels on every side, before the random crop.
@@ -33,12 +35,18 @@ func (d *Dataset) Batch(s *Split, idx []int, augment bool, rng *rand.Rand, x []f
 	if aug && rng == nil {
 		panic("data: Batch: augmentation needs a non-nil *rand.Rand")
 	}
-	lut := d.normTable()
+	var lut [][256]float32
+	var na, nb []float32
+	if aug {
+		lut = d.normTable()
+	} else {
+		na, nb = d.normAffine()
+	}
 	for k, i := range idx {
 		dst := x[k*size : (k+1)*size]
 		y[k] = s.Label(i)
 		if !aug {
-			d.normalise(lut, s.Image(i), dst)
+			d.normalise(na, nb, s.Image(i), dst)
 			continue
 		}
 		dy := rng.Intn(2*AugmentPad+1) - AugmentPad
@@ -48,16 +56,12 @@ func (d *Dataset) Batch(s *Split, idx []int, augment bool, rng *rand.Rand, x []f
 	}
 }
 
-// normalise writes the normalised bytes of one CHW image into dst, using the tables of normTable.
-func (d *Dataset) normalise(luts [][256]float32, img []uint8, dst []float32) {
+// normalise writes the normalised bytes of one CHW image into dst: v·a[c] + b[c] per channel c,
+// the values of normTable.
+func (d *Dataset) normalise(a, b []float32, img []uint8, dst []float32) {
 	plane := d.H * d.W
 	for c := 0; c < d.C; c++ {
-		lut := &luts[c]
-		src := img[c*plane : (c+1)*plane]
-		out := dst[c*plane : (c+1)*plane]
-		for j, v := range src {
-			out[j] = lut[v]
-		}
+		vec.Bytes(dst[c*plane:(c+1)*plane], img[c*plane:(c+1)*plane], a[c], b[c])
 	}
 }
 

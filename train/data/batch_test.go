@@ -143,7 +143,8 @@ func TestCropFlipWindows(t *testing.T) {
 	}
 	// The centred window without flip is the plain image; with flip it is its mirror.
 	plain := make([]float32, d.ExampleSize())
-	d.normalise(d.normTable(), img, plain)
+	na, nb := d.normAffine()
+	d.normalise(na, nb, img, plain)
 	d.cropFlip(d.normTable(), img, got, 0, 0, false)
 	if !slices.Equal(got, plain) {
 		t.Fatal("centred unflipped crop is not the image")

@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math"
+
+	"evo/train/internal/vec"
 )
 
 // Dataset is an image classification data set with fixed training, validation and test splits.
@@ -80,21 +82,32 @@ func channelStats(s *Split) (mean, std []float32) {
 	return mean, std
 }
 
-// normTable returns, per channel, the normalised value of every byte: (v/255 − Mean[c]) / Std[c].
-// It is rebuilt per batch (768 values for 3 channels) so that it always follows Mean and Std.
-// A constant channel (Std 0) is only centred, so that no division by zero yields Inf or NaN.
-func (d *Dataset) normTable() [][256]float32 {
+// normAffine returns, per channel, a and b with (v/255 − Mean[c]) / Std[c] = v·a + b. A constant
+// channel (Std 0) is only centred, so that no division by zero yields Inf or NaN.
+func (d *Dataset) normAffine() (a, b []float32) {
 	if len(d.Mean) != d.C || len(d.Std) != d.C {
 		panic(fmt.Sprintf("data: %s has %d channels but %d means and %d standard deviations", d.Name, d.C, len(d.Mean), len(d.Std)))
 	}
-	lut := make([][256]float32, d.C)
+	a, b = make([]float32, d.C), make([]float32, d.C)
 	for c := 0; c < d.C; c++ {
 		std := float64(d.Std[c])
 		if std == 0 {
 			std = 1
 		}
+		a[c], b[c] = float32(1/(255*std)), float32(-float64(d.Mean[c])/std)
+	}
+	return a, b
+}
+
+// normTable returns, per channel, the normalised value of every byte, v·a + b rounded once as
+// vec.Bytes computes it (so a table lookup and the vector loop agree bit for bit). It is rebuilt
+// per batch (768 values for 3 channels) so that it always follows Mean and Std.
+func (d *Dataset) normTable() [][256]float32 {
+	a, b := d.normAffine()
+	lut := make([][256]float32, d.C)
+	for c := range lut {
 		for v := 0; v < 256; v++ {
-			lut[c][v] = float32((float64(v)/255 - float64(d.Mean[c])) / std)
+			lut[c][v] = vec.ByteValue(uint8(v), a[c], b[c])
 		}
 	}
 	return lut

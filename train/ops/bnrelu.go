@@ -8,7 +8,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"evo/train/ops/internal/vec"
+	"evo/train/internal/vec"
 )
 
 // BNConfig parameterises one BNReLU.

@@ -10,7 +10,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"evo/train/ops/internal/vec"
+	"evo/train/internal/vec"
 )
 
 // DiffWRT: x, gamma and beta.

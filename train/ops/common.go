@@ -13,7 +13,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"evo/train/ops/internal/vec"
+	"evo/train/internal/vec"
 )
 
 // float is the element type of every kernel in this package.

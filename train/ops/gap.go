@@ -8,7 +8,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"evo/train/ops/internal/vec"
+	"evo/train/internal/vec"
 )
 
 // GlobalAvgPoolOp averages each channel over its pixels: (B,C,H,W) → (B,C).

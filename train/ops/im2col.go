@@ -1,6 +1,6 @@
 package ops
 
-import "evo/train/ops/internal/vec"
+import "evo/train/internal/vec"
 
 // im2col writes the K×N column matrix of one example x (Ci×H×W) into col: row (c,ki,kj), column
 // (oh,ow) holds x[c, oh·S−PadT+ki, ow·S−PadL+kj], or 0 in the padding.

@@ -31,3 +31,6 @@ func gatherEvenAVX2(dst, src *float32, n int)
 
 //go:noescape
 func scatterAddEvenAVX2(dst, src *float32, n int)
+
+//go:noescape
+func bytesAVX2(dst *float32, src *uint8, n int, a, b float32)

@@ -387,3 +387,52 @@ oloop8:
 odone:
 	VZEROUPPER
 	RET
+
+// func bytesAVX2(dst *float32, src *uint8, n int, a, b float32)
+// dst = float32(src)·a + b.
+TEXT ·bytesAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Y14
+	VBROADCASTSS b+28(FP), Y15
+
+bloop32:
+	CMPQ        CX, $32
+	JLT         bloop8
+	VPMOVZXBD   (SI), Y0
+	VPMOVZXBD   8(SI), Y1
+	VPMOVZXBD   16(SI), Y2
+	VPMOVZXBD   24(SI), Y3
+	VCVTDQ2PS   Y0, Y0
+	VCVTDQ2PS   Y1, Y1
+	VCVTDQ2PS   Y2, Y2
+	VCVTDQ2PS   Y3, Y3
+	VFMADD213PS Y15, Y14, Y0
+	VFMADD213PS Y15, Y14, Y1
+	VFMADD213PS Y15, Y14, Y2
+	VFMADD213PS Y15, Y14, Y3
+	VMOVUPS     Y0, (DI)
+	VMOVUPS     Y1, 32(DI)
+	VMOVUPS     Y2, 64(DI)
+	VMOVUPS     Y3, 96(DI)
+	ADDQ        $128, DI
+	ADDQ        $32, SI
+	SUBQ        $32, CX
+	JMP         bloop32
+
+bloop8:
+	CMPQ        CX, $8
+	JLT         bdone
+	VPMOVZXBD   (SI), Y0
+	VCVTDQ2PS   Y0, Y0
+	VFMADD213PS Y15, Y14, Y0
+	VMOVUPS     Y0, (DI)
+	ADDQ        $32, DI
+	ADDQ        $8, SI
+	SUBQ        $8, CX
+	JMP         bloop8
+
+bdone:
+	VZEROUPPER
+	RET

@@ -156,3 +156,25 @@ func ScatterAddEven(dst, src []float32) {
 		dst[2*i] += src[i]
 	}
 }
+
+// Bytes sets dst[i] = float32(src[i])·a + b, rounded once (a fused multiply-add): the
+// normalisation of image bytes. dst must be at least as long as src.
+func Bytes(dst []float32, src []uint8, a, b float32) {
+	n := len(src)
+	dst = dst[:n]
+	i := 0
+	if fast && n >= 8 {
+		i = n &^ 7
+		bytesAVX2(&dst[0], &src[0], i, a, b)
+	}
+	for ; i < n; i++ {
+		dst[i] = ByteValue(src[i], a, b)
+	}
+}
+
+// ByteValue is float32(v)·a + b rounded once, as Bytes computes it: v·a is exact in float64
+// (8 by 24 significant bits), and so is its sum with b whenever the two are within 2²⁰ of each
+// other in magnitude, which holds for any normalisation of image bytes.
+func ByteValue(v uint8, a, b float32) float32 {
+	return float32(float64(v)*float64(a) + float64(b))
+}

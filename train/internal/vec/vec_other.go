@@ -15,3 +15,5 @@ func affineSubAVX2(dst, x *float32, n int, cm, cx, c0 float32)  { panic("vec: no
 
 func gatherEvenAVX2(dst, src *float32, n int)     { panic("vec: no assembly") }
 func scatterAddEvenAVX2(dst, src *float32, n int) { panic("vec: no assembly") }
+
+func bytesAVX2(dst *float32, src *uint8, n int, a, b float32) { panic("vec: no assembly") }
