@@ -111,9 +111,11 @@ func wrap[T float](buf []T, shape ...int) *tensor.Dense {
 // workers is how many goroutines split n independent items.
 func workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
 
-// minParallelWork is the least work (elements touched) worth splitting across goroutines:
-// starting and joining one costs about a microsecond, a few thousand elements' worth.
-const minParallelWork = 1 << 15
+// minParallelWork is the least work (elements touched) worth splitting across goroutines. The
+// loops that ask (global average pooling) run in vector code at several elements a nanosecond,
+// from cache; handing a range to another core and joining it costs a few microseconds and, on
+// a virtual machine, varies from step to step.
+const minParallelWork = 1 << 20
 
 // parallelWork is parallel for n items that together touch work elements: on one goroutine when
 // the work is too small to pay for more.
