@@ -139,9 +139,10 @@ func timelinePlot(tl population.Timeline, title string) (*plot.Plot, error) {
 	p.Y.Min, p.Y.Max = 0, 1
 	p.X.Min = 0
 	p.Add(plotter.NewGrid())
-	// Accuracy rises over time, so the top left corner is where the dots are not.
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(8)
+	// The best-so-far line climbs the left edge and runs along the top, and dead individuals
+	// are rarely both late and poor: the bottom right corner is the emptiest.
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), vg.Points(8)
 
 	if len(dead) > 0 {
 		s, err := plotter.NewScatter(dead)
