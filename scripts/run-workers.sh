@@ -22,7 +22,7 @@ dir=$1; n=$2; shift 2
 evo=${EVO_BIN:-evo}
 command -v "$evo" >/dev/null 2>&1 || { echo "run-workers: '$evo' not found; build it with 'go build -o evo ./cmd/evo' and set EVO_BIN=./evo" >&2; exit 2; }
 [ -f "$dir/experiment.json" ] || { echo "run-workers: $dir is not an experiment directory (no experiment.json); create it with '$evo init --dir $dir'" >&2; exit 2; }
-case $n in ''|*[!0-9]*) echo "run-workers: N must be a positive integer, got '$n'" >&2; exit 2;; esac
+case $n in ''|*[!0-9]*|0|0*) echo "run-workers: N must be a positive integer, got '$n'" >&2; exit 2;; esac
 
 mkdir -p "$dir/logs"
 pids=()
