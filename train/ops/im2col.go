@@ -1,7 +1,5 @@
 package ops
 
-import "evo/train/internal/vec"
-
 // im2col writes the K×N column matrix of one example x (Ci×H×W) into col: row (c,ki,kj), column
 // (oh,ow) holds x[c, oh·S−PadT+ki, ow·S−PadL+kj], or 0 in the padding.
 func im2col[T float](g convGeom, x, col []T) {
@@ -29,10 +27,12 @@ func im2col[T float](g convGeom, x, col []T) {
 					if hi <= lo { // an empty range may start outside the image
 						continue
 					}
-					src := img[ih*g.W : (ih+1)*g.W][lo*g.S+off:]
+					src := img[ih*g.W : (ih+1)*g.W][lo*g.S+off : (hi-1)*g.S+off+1]
 					d := dst[lo:hi]
 					if g.S == 2 {
-						gatherEven(d, src)
+						for i := range d {
+							d[i] = src[2*i]
+						}
 						continue
 					}
 					for i := range d {
@@ -69,9 +69,11 @@ func col2im[T float](g convGeom, col, dx []T) {
 						continue
 					}
 					src := row[oh*g.Wo : (oh+1)*g.Wo][lo:hi]
-					dst := img[ih*g.W : (ih+1)*g.W][lo*g.S+off:]
+					dst := img[ih*g.W : (ih+1)*g.W][lo*g.S+off : (hi-1)*g.S+off+1]
 					if g.S == 2 {
-						scatterAddEven(dst, src)
+						for i, v := range src {
+							dst[2*i] += v
+						}
 						continue
 					}
 					for i, v := range src {
@@ -156,27 +158,5 @@ func col2imS1[T float](g convGeom, col, dx []T) {
 func zero[T float](x []T, lo, hi int) {
 	for i := lo; i < hi; i++ {
 		x[i] = 0
-	}
-}
-
-// gatherEven sets dst[i] = src[2i]: in vector assembly for float32.
-func gatherEven[T float](dst, src []T) {
-	if d, ok := any(dst).([]float32); ok {
-		vec.GatherEven(d, any(src).([]float32))
-		return
-	}
-	for i := range dst {
-		dst[i] = src[2*i]
-	}
-}
-
-// scatterAddEven sets dst[2i] += src[i]: in vector assembly for float32.
-func scatterAddEven[T float](dst, src []T) {
-	if d, ok := any(dst).([]float32); ok {
-		vec.ScatterAddEven(d, any(src).([]float32))
-		return
-	}
-	for i, v := range src {
-		dst[2*i] += v
 	}
 }

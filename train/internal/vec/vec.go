@@ -1,8 +1,11 @@
-// Package vec holds the float32 loops of the training ops that are bound by memory and by the
-// scalar code Go emits: an add, a sum, batch-norm moments and gradient sums, the fused
-// scale-shift-ReLU and the batch-norm input gradient. On amd64 with AVX2 and FMA they run in
-// assembly, eight lanes at a time; elsewhere (and for the tails) in Go. Every function accepts
-// slices of any length, including zero.
+// Package vec holds the float32 loops of training that are bound by memory and by the scalar
+// code Go emits: an add, a sum, batch-norm moments and gradient sums, the fused
+// scale-shift-ReLU, the batch-norm input gradient, and the normalisation of image bytes. On
+// amd64 with AVX2 and FMA they run in assembly, eight lanes at a time; elsewhere (and for the
+// tails) in Go. Every function accepts slices of any length, including zero.
+//
+// Only loops over long runs are here: on the rows of a stride-2 im2col (16 values or so) a call
+// costs more than it saves, and so it did when tried.
 package vec
 
 import "math"
@@ -111,49 +114,6 @@ func AffineSub(dst, x []float32, cm, cx, c0 float32) {
 	}
 	for ; i < n; i++ {
 		dst[i] = cm*dst[i] - (cx*x[i] + c0)
-	}
-}
-
-// GatherEven sets dst[i] = src[2i] for i < len(dst); src holds at least 2·len(dst)−1 values.
-// It is the stride-2 row copy of im2col.
-func GatherEven(dst, src []float32) {
-	n := len(dst)
-	if n == 0 {
-		return
-	}
-	_ = src[2*n-2]
-	i := 0
-	if fast && n >= 8 {
-		// The assembly reads pairs, so the last odd position it touches must exist.
-		i = min(n, len(src)/2) &^ 7
-		if i > 0 {
-			gatherEvenAVX2(&dst[0], &src[0], i)
-		}
-	}
-	for ; i < n; i++ {
-		dst[i] = src[2*i]
-	}
-}
-
-// ScatterAddEven sets dst[2i] += src[i] for i < len(src); dst holds at least 2·len(src)−1
-// values, and the odd positions are left as they are. It is the stride-2 row add of col2im.
-func ScatterAddEven(dst, src []float32) {
-	n := len(src)
-	if n == 0 {
-		return
-	}
-	dst = dst[:min(len(dst), 2*n)]
-	_ = dst[2*n-2]
-	i := 0
-	if fast && n >= 8 {
-		// The assembly adds zeros to the odd positions, so the last one it touches must exist.
-		i = min(n, len(dst)/2) &^ 7
-		if i > 0 {
-			scatterAddEvenAVX2(&dst[0], &src[0], i)
-		}
-	}
-	for ; i < n; i++ {
-		dst[2*i] += src[i]
 	}
 }
 

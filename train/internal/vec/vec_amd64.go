@@ -27,10 +27,4 @@ func scaleShiftReLUAVX2(dst, src *float32, n int, a, s float32)
 func affineSubAVX2(dst, x *float32, n int, cm, cx, c0 float32)
 
 //go:noescape
-func gatherEvenAVX2(dst, src *float32, n int)
-
-//go:noescape
-func scatterAddEvenAVX2(dst, src *float32, n int)
-
-//go:noescape
 func bytesAVX2(dst *float32, src *uint8, n int, a, b float32)

@@ -335,59 +335,6 @@ adone:
 	VZEROUPPER
 	RET
 
-// func gatherEvenAVX2(dst, src *float32, n int)
-// dst[i] = src[2i] for i < n; reads src[0 : 2n].
-TEXT ·gatherEvenAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
-
-eloop8:
-	CMPQ    CX, $8
-	JLT     edone
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VSHUFPS $0x88, Y1, Y0, Y2 // per 128-bit lane: s0 s2 s8 s10 | s4 s6 s12 s14
-	VPERMPD $0xd8, Y2, Y2     // 64-bit chunks 0 2 1 3: s0 s2 s4 s6 s8 s10 s12 s14
-	VMOVUPS Y2, (DI)
-	ADDQ    $32, DI
-	ADDQ    $64, SI
-	SUBQ    $8, CX
-	JMP     eloop8
-
-edone:
-	VZEROUPPER
-	RET
-
-// func scatterAddEvenAVX2(dst, src *float32, n int)
-// dst[2i] += src[i] for i < n, adding zero to the odd positions of dst[0 : 2n].
-TEXT ·scatterAddEvenAVX2(SB), NOSPLIT, $0-24
-	MOVQ   dst+0(FP), DI
-	MOVQ   src+8(FP), SI
-	MOVQ   n+16(FP), CX
-	VXORPS Y15, Y15, Y15
-
-oloop8:
-	CMPQ       CX, $8
-	JLT        odone
-	VMOVUPS    (SI), Y0
-	VUNPCKLPS  Y15, Y0, Y1          // s0 0 s1 0 | s4 0 s5 0
-	VUNPCKHPS  Y15, Y0, Y2          // s2 0 s3 0 | s6 0 s7 0
-	VPERM2F128 $0x20, Y2, Y1, Y3    // s0 0 s1 0 s2 0 s3 0
-	VPERM2F128 $0x31, Y2, Y1, Y4    // s4 0 s5 0 s6 0 s7 0
-	VADDPS     (DI), Y3, Y3
-	VADDPS     32(DI), Y4, Y4
-	VMOVUPS    Y3, (DI)
-	VMOVUPS    Y4, 32(DI)
-	ADDQ       $64, DI
-	ADDQ       $32, SI
-	SUBQ       $8, CX
-	JMP        oloop8
-
-odone:
-	VZEROUPPER
-	RET
-
 // func bytesAVX2(dst *float32, src *uint8, n int, a, b float32)
 // dst = float32(src)·a + b.
 TEXT ·bytesAVX2(SB), NOSPLIT, $0-32

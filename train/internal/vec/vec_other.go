@@ -13,7 +13,4 @@ func gradSumsAVX2(out, x, dy *float32, n int, scale, shift, mean float32, acc *[
 func scaleShiftReLUAVX2(dst, src *float32, n int, a, s float32) { panic("vec: no assembly") }
 func affineSubAVX2(dst, x *float32, n int, cm, cx, c0 float32)  { panic("vec: no assembly") }
 
-func gatherEvenAVX2(dst, src *float32, n int)     { panic("vec: no assembly") }
-func scatterAddEvenAVX2(dst, src *float32, n int) { panic("vec: no assembly") }
-
 func bytesAVX2(dst *float32, src *uint8, n int, a, b float32) { panic("vec: no assembly") }

@@ -114,48 +114,6 @@ func TestAgainstGo(t *testing.T) {
 	}
 }
 
-// TestStrideTwo: the stride-2 gather and scatter-add match their definitions for every length,
-// with the source (gather) or destination (scatter) exactly as long as needed or longer, and
-// never touch what lies past the values they are given.
-func TestStrideTwo(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, n := range lengths {
-		if n == 0 {
-			continue
-		}
-		for extra := 0; extra < 3; extra++ {
-			src := randSlice(rng, 2*n-1+extra+1)
-			src[len(src)-1] = float32(math.NaN()) // a sentinel past the values given
-			given := src[:2*n-1+extra]
-			dst := make([]float32, n+1)
-			dst[n] = 42
-			GatherEven(dst[:n], given)
-			for i := 0; i < n; i++ {
-				if dst[i] != given[2*i] {
-					t.Fatalf("GatherEven n=%d extra=%d: dst[%d] = %v, want %v", n, extra, i, dst[i], given[2*i])
-				}
-			}
-			if dst[n] != 42 {
-				t.Fatalf("GatherEven n=%d wrote past dst", n)
-			}
-
-			s := randSlice(rng, n)
-			d := randSlice(rng, 2*n-1+extra+1)
-			orig := append([]float32(nil), d...)
-			ScatterAddEven(d[:2*n-1+extra], s)
-			for i := range d {
-				want := orig[i]
-				if i%2 == 0 && i/2 < n {
-					want += s[i/2]
-				}
-				if d[i] != want {
-					t.Fatalf("ScatterAddEven n=%d extra=%d: d[%d] = %v, want %v", n, extra, i, d[i], want)
-				}
-			}
-		}
-	}
-}
-
 // TestBytes: the assembly and ByteValue agree bit for bit on every byte, for the normalisations
 // of the data sets evo reads and for random ones, at every length.
 func TestBytes(t *testing.T) {
