@@ -106,7 +106,7 @@ func TestConv2DMatchesStock(t *testing.T) {
 		{2, 4, 9, 9, 3, 3, 3, 2},
 		{1, 2, 9, 7, 3, 5, 3, 2},
 		{2, 3, 6, 6, 5, 1, 1, 1},
-		// Stride 2 on a wide input: output rows of 17, the vector adds of col2im on long runs.
+		// Stride 2 on a wide, odd-sized input: output rows of 17.
 		{2, 3, 17, 33, 4, 3, 3, 2},
 	}
 	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
