@@ -208,7 +208,8 @@ func bnForward[T float](op *BNReLUOp, vs ...gorgonia.Value) (gorgonia.Value, err
 
 // channelMoments returns the mean and biased variance of channel c over batch and pixels in one
 // pass, accumulating in float64 around the channel's first value for numerical stability, with
-// four independent pairs of accumulators so that the adds do not wait on one another.
+// four independent pairs of accumulators so that the adds do not wait on one another (float32
+// runs in vector assembly, vec.Moments, with the same float64 accumulation).
 func channelMoments[T float](x []T, c, channels, batch, hw int) (mean, variance float64) {
 	k := float64(x[c*hw])
 	if x32, ok := any(x).([]float32); ok {

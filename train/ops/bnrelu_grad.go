@@ -131,7 +131,8 @@ func bnBackward[T float](op *BNReLUOp, xv, dyv gorgonia.Value) (gorgonia.Value, 
 func (g *bnGradOp) FLOPs() (matmul, other int64) { return 0, 9 * int64(g.op.b*g.op.c*g.op.hw) }
 
 // gradSums writes into g, over channel c, dy masked by the ReLU (scale·x + shift > 0) and returns
-// Σg and Σg·(x−mean), with four independent pairs of float64 accumulators.
+// Σg and Σg·(x−mean), with four independent pairs of float64 accumulators. float32 runs in vector
+// assembly (vec.GradSums), which sums blocks of 256 values in float32 and the blocks in float64.
 func gradSums[T float](g, x, dy []T, c, channels, batch, hw int, scale, shift T, mean float64) (sg, sgx float64) {
 	if g32, ok := any(g).([]float32); ok {
 		x32, dy32 := any(x).([]float32), any(dy).([]float32)
