@@ -41,6 +41,7 @@ type model struct {
 	params             []*param   // trainable tensors, in the genome's Tensors order
 	stats              []*bnStats // one per bn_relu vertex, in backbone order
 	vm                 G.VM
+	runner             *tapeRunner // runs vm on the calling goroutine; nil: vm.RunAll
 }
 
 // param is one trainable tensor of a model.
@@ -81,6 +82,9 @@ func buildModel(g *genome.Genome, spec buildSpec) (*model, error) {
 		} else {
 			m.vm = G.NewTapeMachine(m.g)
 		}
+		// The runner skips what RunAll does for the NaN, Inf and pointer watches and for
+		// tracing; none of those options is set above.
+		m.runner, _ = newTapeRunner(m.vm) // nil: RunAll, slower but the same
 		return m, nil
 	}
 	return nil, fmt.Errorf("build %d-vertex genome: %d attempts: %w", len(g.Vertices), maxBuildAttempts, err)

@@ -51,7 +51,11 @@ func (m *model) inputBuffer(n int) []float32 {
 // zeroGrads). It returns the loss.
 func (m *model) run() (float64, error) {
 	defer m.vm.Reset()
-	if err := m.vm.RunAll(); err != nil {
+	run := m.vm.RunAll
+	if m.runner != nil {
+		run = m.runner.runAll
+	}
+	if err := run(); err != nil {
 		return 0, fmt.Errorf("run graph: %w", err)
 	}
 	return scalar(m.lossVal), nil
