@@ -81,7 +81,8 @@ func status(t *testing.T, dir string) statusJSON {
 // TestRunDigits is the README's main command at a small budget: two workers, the built-in data.
 func TestRunDigits(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "exp")
-	out := mustEvo(t, "run", "--dir", dir, "--workers", "2", "--population", "6", "--steps", "30",
+	// 150 steps, as the default: with 30 the best of 24 individuals was sometimes still at chance.
+	out := mustEvo(t, "run", "--dir", dir, "--workers", "2", "--population", "6", "--steps", "150",
 		"--max-individuals", "24", "--json")
 	var sum struct {
 		Status       statusJSON `json:"status"`
@@ -94,8 +95,10 @@ func TestRunDigits(t *testing.T) {
 	if sum.Status.Trained < 24 || sum.Status.Alive < 4 || sum.Status.Alive > 6 {
 		t.Errorf("trained %d (want ≥ 24), alive %d (want 4..6)", sum.Status.Trained, sum.Status.Alive)
 	}
-	if sum.TestAccuracy == nil || *sum.TestAccuracy <= 0.1 || sum.TestExamples != 270 {
-		t.Errorf("test accuracy %v on %d examples: want above chance on the 270 test digits", sum.TestAccuracy, sum.TestExamples)
+	if sum.TestAccuracy == nil {
+		t.Errorf("no test accuracy in the summary:\n%s", out)
+	} else if *sum.TestAccuracy <= 0.1 || sum.TestExamples != 270 {
+		t.Errorf("test accuracy %v on %d examples: want above chance (0.1) on the 270 test digits", *sum.TestAccuracy, sum.TestExamples)
 	}
 	if sum.Status.FLOPsTotal <= 0 || sum.Status.Best.ID == "" {
 		t.Errorf("status %+v", sum.Status)
