@@ -50,14 +50,22 @@ func referenceNets(t *testing.T) []struct {
 }
 
 // trajectory trains g for steps SGD steps from st on deterministic random batches and returns
-// the loss of every step and the final state.
-func trajectory(t *testing.T, g *genome.Genome, st map[string]*checkpoint.Tensor, dt tensor.Dtype, batch, steps int, stock bool) ([]float64, map[string]*checkpoint.Tensor) {
+// the loss of every step, the final state, and every trainable tensor at the model's own
+// precision. stock builds the stock-gorgonia blocks; runAll runs the machine through RunAll
+// instead of the synchronous tape runner.
+func trajectory(t *testing.T, g *genome.Genome, st map[string]*checkpoint.Tensor, dt tensor.Dtype, batch, steps int, stock, runAll bool) ([]float64, map[string]*checkpoint.Tensor, map[string][]float64) {
 	t.Helper()
 	m, err := buildModel(g, buildSpec{batch: batch, dtype: dt, training: true, bnDecay: 0.9, bnEps: 1e-3, stock: stock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.close()
+	if m.runner == nil {
+		t.Fatal("no synchronous runner for a training machine: gorgonia's tape machine changed (see tape.go)")
+	}
+	if runAll {
+		m.runner = nil
+	}
 	if err := m.setState(st); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +81,18 @@ func trajectory(t *testing.T, g *genome.Genome, st map[string]*checkpoint.Tensor
 			t.Fatal(err)
 		}
 	}
-	return losses, m.state()
+	params := map[string][]float64{}
+	for _, p := range m.params {
+		switch d := p.value.Data().(type) {
+		case []float64:
+			params[p.spec.ID] = append([]float64(nil), d...)
+		case []float32:
+			for _, v := range d {
+				params[p.spec.ID] = append(params[p.spec.ID], float64(v))
+			}
+		}
+	}
+	return losses, m.state(), params
 }
 
 // TestCustomOpsMatchStock trains every reference net 20 steps with the custom ops and with the
@@ -91,8 +110,8 @@ func TestCustomOpsMatchStock(t *testing.T) {
 		}{{tensor.Float32, 1e-4, 1e-3}, {tensor.Float64, 1e-9, 1e-7}} {
 			t.Run(fmt.Sprintf("%s/b%d/%dx%d/%v", c.name, c.batch, c.g.Input.H, c.g.Input.W, tc.dt), func(t *testing.T) {
 				st := randomState(t, c.g, 5)
-				fast, fastSt := trajectory(t, c.g, st, tc.dt, c.batch, steps, false)
-				stock, stockSt := trajectory(t, c.g, st, tc.dt, c.batch, steps, true)
+				fast, fastSt, _ := trajectory(t, c.g, st, tc.dt, c.batch, steps, false, false)
+				stock, stockSt, _ := trajectory(t, c.g, st, tc.dt, c.batch, steps, true, false)
 				worst := 0.0
 				for i := range fast {
 					worst = max(worst, math.Abs(fast[i]-stock[i]))

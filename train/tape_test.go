@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"evo/genome"
+	"evo/train/checkpoint"
 )
 
 // TestTapeRunner: the synchronous runner is in use for training and evaluation machines, with
@@ -23,56 +24,10 @@ func TestTapeRunner(t *testing.T) {
 			for _, stock := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/%v/stock=%v", c.name, dt, stock), func(t *testing.T) {
 					st := randomState(t, c.g, 7)
-					run := func(sync bool) ([]float64, map[string][]float64) {
-						m, err := buildModel(c.g, buildSpec{batch: c.batch, dtype: dt, training: true, bnDecay: 0.9, bnEps: 1e-3, stock: stock})
-						if err != nil {
-							t.Fatal(err)
-						}
-						defer m.close()
-						if m.runner == nil {
-							t.Fatal("no synchronous runner for a training machine: gorgonia's tape machine changed (see tape.go)")
-						}
-						if !sync {
-							m.runner = nil
-						}
-						if err := m.setState(st); err != nil {
-							t.Fatal(err)
-						}
-						opt := &sgd{lr: c.g.LearningRate, momentum: 0.9, decay: 1e-4}
-						var losses []float64
-						for i := range 5 {
-							x, y := randomBatch(c.g, c.batch, int64(2000+i))
-							m.setBatch(x, y)
-							loss, err := m.run()
-							if err != nil {
-								t.Fatal(err)
-							}
-							losses = append(losses, loss)
-							if err := opt.step(m.params); err != nil {
-								t.Fatal(err)
-							}
-						}
-						// Every tensor at full precision, and the state (running statistics too).
-						out := map[string][]float64{}
-						for _, p := range m.params {
-							switch d := p.value.Data().(type) {
-							case []float64:
-								out["param "+p.spec.ID] = append([]float64(nil), d...)
-							case []float32:
-								for _, v := range d {
-									out["param "+p.spec.ID] = append(out["param "+p.spec.ID], float64(v))
-								}
-							}
-						}
-						for id, v := range m.state() {
-							for _, f := range v.Data {
-								out[id] = append(out[id], float64(f))
-							}
-						}
-						return losses, out
-					}
-					syncLoss, syncSt := run(true)
-					allLoss, allSt := run(false)
+					syncLoss, syncState, syncSt := trajectory(t, c.g, st, dt, c.batch, 5, stock, false)
+					allLoss, allState, allSt := trajectory(t, c.g, st, dt, c.batch, 5, stock, true)
+					withState(syncSt, syncState)
+					withState(allSt, allState)
 					for i := range syncLoss {
 						if math.Float64bits(syncLoss[i]) != math.Float64bits(allLoss[i]) {
 							t.Fatalf("step %d: loss %v synchronously, %v through RunAll", i, syncLoss[i], allLoss[i])
@@ -100,6 +55,15 @@ func TestTapeRunner(t *testing.T) {
 	defer e.close()
 	if e.runner == nil {
 		t.Error("no synchronous runner for an evaluation machine")
+	}
+}
+
+// withState adds the checkpoint state (running statistics included) to the tensors of tensors.
+func withState(tensors map[string][]float64, state map[string]*checkpoint.Tensor) {
+	for id, v := range state {
+		for _, f := range v.Data {
+			tensors["state "+id] = append(tensors["state "+id], float64(f))
+		}
 	}
 }
 

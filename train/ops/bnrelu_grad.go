@@ -247,28 +247,16 @@ func positive[T float](m T) T {
 // branch mispredicts about half the time) and without the NaN and signed-zero handling of the
 // builtin max: a set sign bit clears every bit, so negative values, −0 and −Inf give +0.
 func scaleShiftReLU[T float](dst, src []T, a, s T) {
-	if d, ok := any(dst).([]float32); ok {
+	switch d := any(dst).(type) {
+	case []float32:
 		vec.ScaleShiftReLU(d, any(src).([]float32), float32(a), float32(s))
-		return
-	}
-	n := len(src)
-	dst = dst[:n]
-	if unsafe.Sizeof(a) == 4 {
-		x := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(src))), n)
-		y := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), n)
-		a32, s32 := *(*float32)(unsafe.Pointer(&a)), *(*float32)(unsafe.Pointer(&s))
+	case []float64:
+		x, a64, s64 := any(src).([]float64), float64(a), float64(s)
+		d = d[:len(x)]
 		for i, v := range x {
-			k := math.Float32bits(a32*v + s32)
-			y[i] = k &^ uint32(int32(k)>>31)
+			k := math.Float64bits(a64*v + s64)
+			d[i] = math.Float64frombits(k &^ uint64(int64(k)>>63))
 		}
-		return
-	}
-	x := unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(src))), n)
-	y := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(dst))), n)
-	a64, s64 := *(*float64)(unsafe.Pointer(&a)), *(*float64)(unsafe.Pointer(&s))
-	for i, v := range x {
-		k := math.Float64bits(a64*v + s64)
-		y[i] = k &^ uint64(int64(k)>>63)
 	}
 }
 
