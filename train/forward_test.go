@@ -48,7 +48,7 @@ func TestForwardMatchesNaive(t *testing.T) {
 					t.Fatal(err)
 				}
 				want := naiveLogits(g, st, x, b, tc.training, 1e-3)
-				got := m.logitsVal.(tensor.Tensor)
+				got := m.out.logits.(tensor.Tensor)
 				for j, w := range want {
 					if v := at(got, j); !closeEnough(v, w, tc.tol, tc.tol) {
 						t.Fatalf("genome %+v\nlogit %d = %v, naive %v", g, j, v, w)
@@ -95,7 +95,7 @@ func TestConvSamePadding(t *testing.T) {
 			}
 			want := naiveLogits(g, st, x, 2, false, 1e-3)
 			for j, w := range want {
-				if v := at(m.logitsVal.(tensor.Tensor), j); !closeEnough(v, w, 1e-10, 1e-10) {
+				if v := at(m.out.logits.(tensor.Tensor), j); !closeEnough(v, w, 1e-10, 1e-10) {
 					t.Fatalf("logit %d = %v, naive %v", j, v, w)
 				}
 			}

@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	G "gorgonia.org/gorgonia"
@@ -34,14 +35,23 @@ type model struct {
 	y      *G.Node // one-hot labels (B, K)
 	logits *G.Node // (B, K)
 	loss   *G.Node // scalar
-	// lossVal and logitsVal receive copies of the loss and logits on every run (gorgonia.Read):
-	// intermediate node values are not valid after the machine resets (GORGONIA.md trap 5).
-	lossVal, logitsVal G.Value
-	xT, yT             *tensor.Dense
-	params             []*param   // trainable tensors, in the genome's Tensors order
-	stats              []*bnStats // one per bn_relu vertex, in backbone order
-	vm                 G.VM
-	runner             *tapeRunner // runs vm on the calling goroutine; nil: vm.RunAll
+	out    *readouts
+	xT, yT *tensor.Dense
+	params []*param   // trainable tensors, in the genome's Tensors order
+	stats  []*bnStats // one per bn_relu vertex, in backbone order
+	vm     G.VM
+	runner *tapeRunner // runs vm on the calling goroutine; nil: vm.RunAll
+}
+
+// readouts receives copies of the loss and the logits on every run (gorgonia.Read):
+// intermediate node values are not valid after the machine resets. It is a heap object of its
+// own, never a field of model: the graph's read ops point at it, the machine points at the
+// graph, and gorgonia sets a finalizer on the machine. Go never frees a reference cycle that
+// contains an object with a finalizer, so read targets inside the model (model → machine →
+// graph → read op → model) kept every model ever built alive, about 0.7 MB per small digits
+// net.
+type readouts struct {
+	loss, logits G.Value
 }
 
 // param is one trainable tensor of a model.
@@ -54,6 +64,9 @@ type param struct {
 
 // maxBuildAttempts bounds the rebuilds with fresh node names after a hash collision.
 const maxBuildAttempts = 8
+
+// testHookBuilt, when set by a test, sees every model that buildModel returns.
+var testHookBuilt func(*model)
 
 // buildModel builds the graph of g for spec, retrying with differently salted node names when
 // gorgonia's 32-bit node hashes collide (trap 4), and compiles it into a tape machine. The
@@ -85,6 +98,9 @@ func buildModel(g *genome.Genome, spec buildSpec) (*model, error) {
 		// The runner skips what RunAll does for the NaN, Inf and pointer watches and for
 		// tracing; none of those options is set above.
 		m.runner, _ = newTapeRunner(m.vm) // nil: RunAll, slower but the same
+		if testHookBuilt != nil {
+			testHookBuilt(m)
+		}
 		return m, nil
 	}
 	return nil, fmt.Errorf("build %d-vertex genome: %d attempts: %w", len(g.Vertices), maxBuildAttempts, err)
@@ -189,8 +205,9 @@ func (m *model) head(gn *genome.Genome, feat *G.Node, byID map[string]*param) er
 			return fmt.Errorf("%w: gradients: %w", ErrBuild, err)
 		}
 	}
-	G.Read(m.loss, &m.lossVal)
-	G.Read(m.logits, &m.logitsVal)
+	m.out = &readouts{}
+	G.Read(m.loss, &m.out.loss)
+	G.Read(m.logits, &m.out.logits)
 	return nil
 }
 
@@ -207,11 +224,20 @@ func (m *model) newParam(s genome.TensorSpec, salt string) *param {
 	return &param{spec: s, node: n, value: v, decay: strings.HasSuffix(s.ID, ".w")}
 }
 
-// close releases the machine.
+// close releases the machine and drops the model's references to it, to the graph and to the
+// tensors, so that a model that is itself still referenced holds only a few words. The model
+// cannot run afterwards.
 func (m *model) close() {
 	if m.vm != nil {
 		_ = m.vm.Close()
+		// Close did what the finalizer does (nothing, without CUDA); without the finalizer
+		// the machine and its graph are freed in the first collection that finds them
+		// unreachable instead of the second.
+		runtime.SetFinalizer(m.vm, nil)
 	}
+	m.vm, m.runner, m.g = nil, nil, nil
+	m.x, m.y, m.logits, m.loss, m.out = nil, nil, nil, nil, nil
+	m.xT, m.yT, m.params, m.stats = nil, nil, nil, nil
 }
 
 var errNotFinite = errors.New("train: value is not finite")

@@ -58,13 +58,13 @@ func (m *model) run() (float64, error) {
 	if err := run(); err != nil {
 		return 0, fmt.Errorf("run graph: %w", err)
 	}
-	return scalar(m.lossVal), nil
+	return scalar(m.out.loss), nil
 }
 
 // predictions returns the arg-max class of the first n rows of the last run's logits, and
 // whether every one of those logits is finite.
 func (m *model) predictions(n int) ([]int, bool) {
-	t := m.logitsVal.(tensor.Tensor)
+	t := m.out.logits.(tensor.Tensor)
 	k := t.Shape()[1]
 	out := make([]int, n)
 	finite := true
