@@ -56,7 +56,7 @@ func TestSoakFlatHeap(t *testing.T) {
 	pool := []member{{g: genome.Initial(genome.Shape{H: d.H, W: d.W, C: d.C}, d.Classes)}}
 	cfg := Config{Steps: 4, BatchSize: 16, EvalBatchSize: 50, MaxEvalExamples: 50, MaxParams: soakMaxParams, Logger: quiet}
 	var warm uint64
-	trained, tooLarge, diverged := 0, 0, 0
+	trained, tooLarge, diverged, maxParams := 0, 0, 0, int64(0)
 	for trained < n {
 		parent := pool[rng.IntN(len(pool))]
 		child, _, err := genome.Mutate(parent.g, rng, 1+rng.IntN(2))
@@ -77,6 +77,7 @@ func TestSoakFlatHeap(t *testing.T) {
 			diverged++
 		}
 		trained++
+		maxParams = max(maxParams, res.Params)
 		ck, err := checkpoint.Read(&out, checkpoint.Limits{})
 		if err != nil {
 			t.Fatalf("individual %d: read its checkpoint: %v", trained, err)
@@ -93,8 +94,8 @@ func TestSoakFlatHeap(t *testing.T) {
 	end := liveHeap()
 	soakProfile(t, "heap-end.pprof")
 	limit := max(warm+warm/10, warm+soakSlack)
-	t.Logf("%d individuals trained (%d diverged, %d too large skipped); live heap after GC: %.2f MB after %d, %.2f MB at the end (limit %.2f MB)",
-		trained, diverged, tooLarge, mb(warm), soakWarmup, mb(end), mb(limit))
+	t.Logf("%d individuals trained (%d diverged, %d too large skipped, at most %d parameters); live heap after GC: %.2f MB after %d, %.2f MB at the end (limit %.2f MB)",
+		trained, diverged, tooLarge, maxParams, mb(warm), soakWarmup, mb(end), mb(limit))
 	if end > limit {
 		t.Errorf("live heap grew from %.2f MB after %d individuals to %.2f MB after %d: something keeps each individual's memory alive (profile with EVO_SOAK_PROFILE=dir)",
 			mb(warm), soakWarmup, mb(end), trained)
