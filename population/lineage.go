@@ -19,11 +19,11 @@ func LineageOf(s Reader, id string) (Lineage, error) {
 	if err != nil {
 		return Lineage{}, err
 	}
-	ix, err := readIndex(s)
+	b, err := openBooks(s, true, false)
 	if err != nil {
 		return Lineage{}, err
 	}
-	in, ok := ix.individual(id, alive)
+	in, ok := b.individual(id, alive)
 	if !ok {
 		if !alive[id] {
 			return Lineage{}, fmt.Errorf("%w: %s is neither alive nor in the history; `evo list` shows the alive ones", ErrUnknown, id)
@@ -44,7 +44,7 @@ func LineageOf(s Reader, id string) (Lineage, error) {
 			l.Complete = true
 			return l, nil
 		}
-		next, ok := ix.individual(parent, alive)
+		next, ok := b.individual(parent, alive)
 		if !ok || seen[parent] {
 			return l, nil
 		}
