@@ -2,9 +2,9 @@ package population
 
 import (
 	"cmp"
-	"slices"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
