@@ -42,6 +42,7 @@ type historyLogs interface {
 	ReadHistoryAt(worker string, off int64, n int) ([]byte, error)
 	WriteHistoryIndex(data []byte) error
 	OpenHistoryIndex() (*os.File, error)
+	Logger() *slog.Logger
 }
 
 // logMark is how far one history log has been read: the offset just past the last complete
@@ -114,7 +115,7 @@ func openBooks(s Reader, full, recent bool) (*books, error) {
 	}
 	b.src = src
 	if err := b.loadIndex(); err != nil {
-		slog.Debug("population: history index not used, reading the whole history", "reason", err)
+		src.Logger().Debug("population: history index not used, reading the whole history", "reason", err)
 		b = newBooks(full, recent)
 		b.rd, b.src = s, src
 	}
@@ -147,7 +148,7 @@ func (b *books) update() error {
 	}
 	err := b.updateOnce()
 	if errors.Is(err, errStale) {
-		slog.Debug("population: a history log changed under its offset; reading the history again", "reason", err)
+		b.src.Logger().Debug("population: a history log changed under its offset; reading the history again", "reason", err)
 		rd, src := b.rd, b.src
 		*b = *newBooks(b.full, b.recent)
 		b.rd, b.src = rd, src
@@ -325,7 +326,7 @@ func (b *books) meta(bi *birth) *Meta {
 				return e.Meta
 			}
 		}
-		slog.Debug("population: a birth event moved in its log; using the indexed fields", "id", bi.id, "log", bi.log)
+		b.src.Logger().Debug("population: a birth event moved in its log; using the indexed fields", "id", bi.id, "log", bi.log)
 	}
 	return &Meta{ID: bi.id, Parent: bi.parent, Born: bi.born, Fitness: bi.fitness, Status: bi.status,
 		FLOPs: FLOPs{Total: bi.flops}}
@@ -609,5 +610,7 @@ func (s storageStore) ReadHistoryAt(worker string, off int64, n int) ([]byte, er
 func (s storageStore) WriteHistoryIndex(data []byte) error { return s.r.WriteHistoryIndex(data) }
 
 func (s storageStore) OpenHistoryIndex() (*os.File, error) { return s.r.OpenHistoryIndex() }
+
+func (s storageStore) Logger() *slog.Logger { return s.r.Logger() }
 
 var _ historyLogs = storageStore{}

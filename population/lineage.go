@@ -51,3 +51,38 @@ func LineageOf(s Reader, id string) (Lineage, error) {
 		in = next
 	}
 }
+
+// Births is every birth of the history, read from the index and the logs past it; the full
+// metadata of one individual is read back from its log only when asked for.
+type Births struct{ b *books }
+
+// ReadBirths reads the births of the history.
+func ReadBirths(s Reader) (*Births, error) {
+	b, err := openBooks(s, true, false)
+	if err != nil {
+		return nil, err
+	}
+	return &Births{b}, nil
+}
+
+// Len is the number of births.
+func (x *Births) Len() int { return len(x.b.births) }
+
+// IDs lists the born individuals in birth order (ties: id).
+func (x *Births) IDs() []string {
+	order := x.b.order()
+	ids := make([]string, len(order))
+	for i, bi := range order {
+		ids[i] = bi.id
+	}
+	return ids
+}
+
+// Meta returns the metadata id was born with, or nil when the history has no birth of id.
+func (x *Births) Meta(id string) *Meta {
+	bi := x.b.births[id]
+	if bi == nil {
+		return nil
+	}
+	return x.b.meta(bi)
+}

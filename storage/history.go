@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -306,3 +307,6 @@ func (r *Root) OpenHistoryIndex() (*os.File, error) {
 	}
 	return f, nil
 }
+
+// Logger returns the logger the Root was opened with (a discarding one if none was given).
+func (r *Root) Logger() *slog.Logger { return r.log }
