@@ -310,3 +310,9 @@ func (r *Root) OpenHistoryIndex() (*os.File, error) {
 
 // Logger returns the logger the Root was opened with (a discarding one if none was given).
 func (r *Root) Logger() *slog.Logger { return r.log }
+
+// WorkerHost returns the host part of a worker name made by NewWorkerID, or "" for other names.
+func WorkerHost(worker string) string {
+	host, _, _ := workerHostPID(worker)
+	return host
+}
