@@ -192,8 +192,11 @@ func (b *books) updateOnce() error {
 				return fmt.Errorf("%w: %s differs before byte %d", errStale, l.Worker, m.off)
 			}
 		}
+		var lastOff int64 = -1
+		var last []byte
 		next, err := src.ReadHistoryFrom(l.Worker, m.off, func(off int64, line []byte) error {
 			b.apply(l.Worker, off, line)
+			lastOff, last = off, line
 			return nil
 		})
 		if errors.Is(err, storage.ErrHistoryShrunk) {
@@ -208,11 +211,15 @@ func (b *books) updateOnce() error {
 		}
 		if next > m.off {
 			k := int(min(int64(fpLen), next))
-			fp, err := src.ReadHistoryAt(l.Worker, next-int64(k), k)
-			if err != nil {
+			var fp []byte
+			if lastOff >= 0 && lastOff+int64(len(last))+1 == next && len(last)+1 >= k {
+				// The last line read ends at next: its end is the fingerprint.
+				fp = append(bytes.Clone(last[len(last)+1-k:]), '\n')
+			} else if fp, err = src.ReadHistoryAt(l.Worker, next-int64(k), k); err != nil {
 				return fmt.Errorf("population: read history: %w", err)
+			} else {
+				b.bytesRead += int64(k)
 			}
-			b.bytesRead += int64(k)
 			m.off, m.fp = next, fp
 		}
 	}

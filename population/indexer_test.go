@@ -62,7 +62,8 @@ func (h *histSim) event(worker string) []byte {
 	case r < 85:
 		i := h.rng.IntN(len(h.alive))
 		e.Event, e.ID, e.Cause = EventKill, h.alive[i], CauseSelection
-		h.alive = append(h.alive[:i], h.alive[i+1:]...)
+		h.alive[i] = h.alive[len(h.alive)-1]
+		h.alive = h.alive[:len(h.alive)-1]
 	case r < 92:
 		e.Event, e.Stage, e.Error, e.FLOPs = EventFailure, "train", "boom", float64(h.rng.IntN(1000))
 	case r < 98:
