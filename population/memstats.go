@@ -5,7 +5,8 @@ import "runtime/metrics"
 // liveHeapMetric is the Go runtime's live heap after the last GC: the memory a leak grows.
 const liveHeapMetric = "/gc/heap/live:bytes"
 
-// liveHeapBytes returns the live heap after the last garbage collection (0 if unsupported).
+// liveHeapBytes returns the live heap after the last garbage collection (0 before the first
+// one, or if unsupported).
 func liveHeapBytes() int64 {
 	s := []metrics.Sample{{Name: liveHeapMetric}}
 	metrics.Read(s)
