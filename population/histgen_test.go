@@ -68,7 +68,7 @@ func TestGenerateHistory(t *testing.T) {
 	meta := func(id, worker string, born time.Time) *Meta {
 		m := &Meta{ID: id, Born: born, Started: born.Add(-time.Minute), Worker: worker, Status: StatusOK,
 			Fitness: min(0.95, 0.1+0.85*float64(written)/float64(*genEvents)*rng.Float64()), Steps: 25600,
-			FLOPs: FLOPs{TrainStep: 1_000_000, EvalBatch: 300_000, EvalBatches: 100, Total: float64(1e9 + rng.IntN(1e9))},
+			FLOPs:  FLOPs{TrainStep: 1_000_000, EvalBatch: 300_000, EvalBatches: 100, Total: float64(1e9 + rng.IntN(1e9))},
 			Params: int64(1000 + rng.IntN(100000)), ArchHash: fmt.Sprintf("%064x", rng.Uint64()), LearningRate: 0.1,
 			Seed: rng.Int64(), Key: fmt.Sprintf("%s/%d", worker, written), WallSeconds: 60, CPUSeconds: 60}
 		if len(alive) > 0 {
