@@ -400,6 +400,9 @@ func (b *books) loadIndex() error {
 	if h.Version != indexVersion {
 		return fmt.Errorf("history.index: version %d, this evo reads %d", h.Version, indexVersion)
 	}
+	if st, err := f.Stat(); err != nil || st.Size() != int64(len(line))+h.TableBytes {
+		return fmt.Errorf("history.index: the file is not as long as its header says (truncated?)")
+	}
 	logs, err := b.src.HistoryLogs()
 	if err != nil {
 		return err
@@ -570,8 +573,9 @@ func (b *books) encodeIndex(now time.Time) ([]byte, error) {
 type IndexResult struct {
 	// Written is true when history.index was (re)written.
 	Written bool
-	// Individuals is the number of births in the index; Tail the history bytes that were
-	// past the old index's offsets.
+	// Individuals is the number of individuals born (when not written: births counted, which
+	// includes any duplicate birth events); Tail the history bytes that were past the old
+	// index's offsets.
 	Individuals int
 	Tail        int64
 }
@@ -585,14 +589,21 @@ func UpdateIndex(s Reader, force bool, now time.Time) (IndexResult, error) {
 	if !ok {
 		return IndexResult{}, fmt.Errorf("population: history index: this store cannot keep one")
 	}
+	if !force {
+		// The header and the tail tell whether a rewrite is due, without the table.
+		b, err := openBooks(s, false, false)
+		if err != nil {
+			return IndexResult{}, err
+		}
+		if b.fromIndex && b.tail <= IndexRewriteTail {
+			return IndexResult{Individuals: b.summary.Trained, Tail: b.tail}, nil
+		}
+	}
 	b, err := openBooks(s, true, false)
 	if err != nil {
 		return IndexResult{}, err
 	}
 	res := IndexResult{Individuals: len(b.births), Tail: b.tail}
-	if b.fromIndex && b.tail <= IndexRewriteTail && !force {
-		return res, nil
-	}
 	data, err := b.encodeIndex(now)
 	if err != nil {
 		return res, err
