@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -93,6 +94,11 @@ type books struct {
 	// past the index since the books were opened.
 	bytesRead, tail int64
 	fromIndex       bool
+	// The index's table, rows sorted by id, kept as read until a query needs every row
+	// (materialize): a lookup of one id is a binary search over rowStart.
+	table     []byte
+	rowStart  []int
+	tableLogs []string
 }
 
 func newBooks(full, recent bool) *books {
@@ -279,6 +285,9 @@ func (b *books) apply(worker string, off int64, line []byte) {
 		if _, dup := b.births[m.ID]; dup {
 			return
 		}
+		if row := b.tableRow(m.ID); row != "" && row[0] == 'b' {
+			return // the index's birth came first
+		}
 		bi := &birth{id: m.ID, parent: m.Parent, status: m.Status, born: born, fitness: m.Fitness,
 			flops: m.FLOPs.Total, log: worker, off: off, n: len(line)}
 		if off < 0 {
@@ -306,6 +315,7 @@ func (b *books) addDeath(id string, d death) {
 
 // order returns the births sorted by birth time (ties: id).
 func (b *books) order() []*birth {
+	b.materialize()
 	out := make([]*birth, 0, len(b.births))
 	for _, bi := range b.births {
 		out = append(out, bi)
@@ -341,15 +351,97 @@ func (b *books) meta(bi *birth) *Meta {
 
 // individual returns what the history says about id, marked alive if it is in alive.
 func (b *books) individual(id string, alive map[string]bool) (Individual, bool) {
-	bi := b.births[id]
+	bi := b.birth(id)
 	if bi == nil {
 		return Individual{}, false
 	}
 	in := Individual{Meta: *b.meta(bi), Alive: alive[id]}
-	if k, ok := b.died[id]; ok && !in.Alive {
+	if k, ok := b.death(id); ok && !in.Alive {
 		in.Died, in.Killer = k.time, k.killer
 	}
 	return in, true
+}
+
+// birth returns id's birth, from the births read or the index's table.
+func (b *books) birth(id string) *birth {
+	if bi := b.births[id]; bi != nil {
+		return bi
+	}
+	row := b.tableRow(id)
+	if row == "" || row[0] != 'b' {
+		return nil
+	}
+	bi, _, _, err := b.parseRow(row)
+	if err != nil {
+		return nil
+	}
+	b.births[id] = bi
+	return bi
+}
+
+// death returns the first recorded kill of id.
+func (b *books) death(id string) (death, bool) {
+	d, ok := b.died[id]
+	if row := b.tableRow(id); row != "" {
+		if _, td, has, err := b.parseRow(row); err == nil && has &&
+			(!ok || td.time.Before(d.time) || (td.time.Equal(d.time) && td.killer < d.killer)) {
+			d, ok = death{time: td.time, killer: td.killer}, true
+		}
+	}
+	return d, ok
+}
+
+// tableRow returns the index table's row of id ("" if none) while the table is kept as read.
+func (b *books) tableRow(id string) string {
+	if len(b.rowStart) == 0 {
+		return ""
+	}
+	key := []byte(id)
+	i := sort.Search(len(b.rowStart), func(i int) bool {
+		return bytes.Compare(b.rowID(i), key) >= 0
+	})
+	if i == len(b.rowStart) || !bytes.Equal(b.rowID(i), key) {
+		return ""
+	}
+	end := len(b.table)
+	if i+1 < len(b.rowStart) {
+		end = b.rowStart[i+1]
+	}
+	return string(b.table[b.rowStart[i] : end-1])
+}
+
+// rowID is the id field of table row i.
+func (b *books) rowID(i int) []byte {
+	r := b.table[b.rowStart[i]+2:] // past the kind and its tab
+	if j := bytes.IndexByte(r, '\t'); j >= 0 {
+		r = r[:j]
+	}
+	return r
+}
+
+// materialize parses every row of the table into births and deaths (the table's births came
+// before any birth of the same id in the logs past it) and drops the table.
+func (b *books) materialize() {
+	if b.table == nil {
+		return
+	}
+	t := string(b.table)
+	b.table, b.rowStart = nil, nil
+	for len(t) > 0 {
+		i := strings.IndexByte(t, '\n')
+		row := t[:i]
+		t = t[i+1:]
+		bi, d, has, err := b.parseRow(row)
+		if err != nil {
+			continue // checked when the table was loaded
+		}
+		if has {
+			b.addDeath(d.id, death{time: d.time, killer: d.killer})
+		}
+		if bi != nil {
+			b.births[bi.id] = bi
+		}
+	}
 }
 
 // indexHeader is the first line of history.index (JSON); the table of individuals follows.
@@ -438,7 +530,8 @@ func (b *books) loadIndex() error {
 		if crc32.Checksum(table, castagnoli) != h.TableCRC {
 			return fmt.Errorf("history.index: table checksum mismatch")
 		}
-		if err := b.parseTable(string(table), h.Rows, names); err != nil {
+		if err := b.keepTable(table, h.Rows, names); err != nil {
+			b.table, b.rowStart = nil, nil
 			return fmt.Errorf("history.index: %w", err)
 		}
 	}
@@ -446,60 +539,80 @@ func (b *books) loadIndex() error {
 	return nil
 }
 
-// Table rows, one per line, tab-separated: kind ("b" birth, "k" a kill whose birth the
-// history lacks), id, parent, born (Unix ns), fitness, FLOPs, status, died (Unix ns, 0 if
-// unknown), killer, log number (into the header's logs), offset and length of the event.
-func (b *books) parseTable(t string, rows int, logs []string) error {
-	n := 0
-	var f [12]string
-	for len(t) > 0 {
-		i := strings.IndexByte(t, '\n')
+// Table rows, one per line, tab-separated, sorted by id: kind ("b" birth, "k" a kill whose
+// birth the history lacks), id, parent, born (Unix ns), fitness, FLOPs, status, died (Unix ns,
+// 0 if unknown), killer, log number (into the header's logs), offset and length of the event.
+const tableFields = 12
+
+// keepTable checks the table's row count and order and keeps it for lookups.
+func (b *books) keepTable(t []byte, rows int, logs []string) error {
+	b.table, b.tableLogs = t, logs
+	b.rowStart = make([]int, 0, rows)
+	for off := 0; off < len(t); {
+		i := bytes.IndexByte(t[off:], '\n')
 		if i < 0 {
-			return fmt.Errorf("table: row %d is not terminated", n+1)
+			return fmt.Errorf("table: row %d is not terminated", len(b.rowStart)+1)
 		}
-		row := t[:i]
-		t = t[i+1:]
-		for k := range f {
-			j := strings.IndexByte(row, '\t')
-			if k == len(f)-1 {
-				if j >= 0 {
-					return fmt.Errorf("table: row %d has too many fields", n+1)
-				}
-				f[k] = row
-				break
-			}
-			if j < 0 {
-				return fmt.Errorf("table: row %d has %d fields, want %d", n+1, k+1, len(f))
-			}
-			f[k], row = row[:j], row[j+1:]
-		}
-		n++
-		died, err1 := strconv.ParseInt(f[7], 10, 64)
-		if err1 != nil {
-			return fmt.Errorf("table: row %d: died: %w", n, err1)
-		}
-		if died != 0 {
-			b.died[f[1]] = death{time: time.Unix(0, died).UTC(), killer: f[8]}
-		}
-		if f[0] == "k" {
-			continue
-		}
-		born, err1 := strconv.ParseInt(f[3], 10, 64)
-		fit, err2 := strconv.ParseFloat(f[4], 64)
-		fl, err3 := strconv.ParseFloat(f[5], 64)
-		li, err4 := strconv.Atoi(f[9])
-		off, err5 := strconv.ParseInt(f[10], 10, 64)
-		ln, err6 := strconv.Atoi(f[11])
-		if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil || f[0] != "b" || li < 0 || li >= len(logs) {
-			return fmt.Errorf("table: row %d is malformed: %v", n, err)
-		}
-		b.births[f[1]] = &birth{id: f[1], parent: f[2], born: time.Unix(0, born).UTC(), fitness: fit, flops: fl,
-			status: f[6], log: logs[li], off: off, n: ln}
+		b.rowStart = append(b.rowStart, off)
+		off += i + 1
 	}
-	if n != rows {
-		return fmt.Errorf("table: %d rows, header says %d", n, rows)
+	if len(b.rowStart) != rows {
+		return fmt.Errorf("table: %d rows, header says %d", len(b.rowStart), rows)
+	}
+	for i := 1; i < len(b.rowStart); i++ {
+		if bytes.Compare(b.rowID(i-1), b.rowID(i)) >= 0 {
+			return fmt.Errorf("table: row %d is out of order", i+1)
+		}
 	}
 	return nil
+}
+
+// tableDeath is a death as a table row gives it.
+type tableDeath struct {
+	id     string
+	time   time.Time
+	killer string
+}
+
+// parseRow parses one table row: its birth (nil for a kill-only row) and its death (has is
+// false when none was recorded).
+func (b *books) parseRow(row string) (bi *birth, d tableDeath, has bool, err error) {
+	var f [tableFields]string
+	for k := range f {
+		j := strings.IndexByte(row, '\t')
+		if k == len(f)-1 {
+			if j >= 0 {
+				return nil, d, false, fmt.Errorf("table: a row has too many fields")
+			}
+			f[k] = row
+			break
+		}
+		if j < 0 {
+			return nil, d, false, fmt.Errorf("table: a row has %d fields, want %d", k+1, len(f))
+		}
+		f[k], row = row[:j], row[j+1:]
+	}
+	died, err := strconv.ParseInt(f[7], 10, 64)
+	if err != nil {
+		return nil, d, false, fmt.Errorf("table: row of %s: died: %w", f[1], err)
+	}
+	if died != 0 {
+		d, has = tableDeath{id: f[1], time: time.Unix(0, died).UTC(), killer: f[8]}, true
+	}
+	if f[0] == "k" {
+		return nil, d, has, nil
+	}
+	born, err1 := strconv.ParseInt(f[3], 10, 64)
+	fit, err2 := strconv.ParseFloat(f[4], 64)
+	fl, err3 := strconv.ParseFloat(f[5], 64)
+	li, err4 := strconv.Atoi(f[9])
+	off, err5 := strconv.ParseInt(f[10], 10, 64)
+	ln, err6 := strconv.Atoi(f[11])
+	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil || f[0] != "b" || li < 0 || li >= len(b.tableLogs) {
+		return nil, d, false, fmt.Errorf("table: row of %s is malformed: %v", f[1], err)
+	}
+	return &birth{id: f[1], parent: f[2], born: time.Unix(0, born).UTC(), fitness: fit, flops: fl,
+		status: f[6], log: b.tableLogs[li], off: off, n: ln}, d, has, nil
 }
 
 // encodeIndex writes full books as history.index at now.
@@ -526,11 +639,13 @@ func (b *books) encodeIndex(now time.Time) ([]byte, error) {
 		}{w, m.off, m.fp})
 	}
 	h.RecentFrom = now.UTC().Add(-RateWindow - recentSlack)
-	var t bytes.Buffer
 	for _, bi := range b.order() {
 		if !bi.born.Before(h.RecentFrom) {
 			h.Recent = append(h.Recent, recentBirth{Born: bi.born, FLOPs: bi.flops})
 		}
+	}
+	rows := map[string]string{}
+	for _, bi := range b.births {
 		if bi.off < 0 {
 			return nil, fmt.Errorf("population: history index: birth %s has no place in its log", bi.id)
 		}
@@ -542,23 +657,19 @@ func (b *books) encodeIndex(now time.Time) ([]byte, error) {
 		if strings.ContainsAny(bi.id+bi.parent+bi.status+killer, "\t\n") {
 			return nil, fmt.Errorf("population: history index: birth %q has a tab or newline in a field", bi.id)
 		}
-		fmt.Fprintf(&t, "b\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\n", bi.id, bi.parent, bi.born.UnixNano(),
+		rows[bi.id] = fmt.Sprintf("b\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\n", bi.id, bi.parent, bi.born.UnixNano(),
 			strconv.FormatFloat(bi.fitness, 'g', -1, 64), strconv.FormatFloat(bi.flops, 'g', -1, 64),
 			bi.status, died, killer, num[bi.log], bi.off, bi.n)
-		h.Rows++
 	}
-	for _, id := range slices.Sorted(func(yield func(string) bool) {
-		for id := range b.died {
-			if b.births[id] == nil && !yield(id) {
-				return
-			}
-		}
-	}) {
-		d := b.died[id]
-		if d.time.UnixNano() == 0 || strings.ContainsAny(id+d.killer, "\t\n") {
+	for id, d := range b.died {
+		if b.births[id] != nil || d.time.UnixNano() == 0 || strings.ContainsAny(id+d.killer, "\t\n") {
 			continue
 		}
-		fmt.Fprintf(&t, "k\t%s\t\t0\t0\t0\t\t%d\t%s\t0\t0\t0\n", id, d.time.UnixNano(), d.killer)
+		rows[id] = fmt.Sprintf("k\t%s\t\t0\t0\t0\t\t%d\t%s\t0\t0\t0\n", id, d.time.UnixNano(), d.killer)
+	}
+	var t bytes.Buffer
+	for _, id := range slices.Sorted(maps.Keys(rows)) {
+		t.WriteString(rows[id])
 		h.Rows++
 	}
 	h.TableBytes, h.TableCRC = int64(t.Len()), crc32.Checksum(t.Bytes(), castagnoli)
@@ -603,6 +714,7 @@ func UpdateIndex(s Reader, force bool, now time.Time) (IndexResult, error) {
 	if err != nil {
 		return IndexResult{}, err
 	}
+	b.materialize()
 	res := IndexResult{Individuals: len(b.births), Tail: b.tail}
 	data, err := b.encodeIndex(now)
 	if err != nil {

@@ -66,7 +66,10 @@ func ReadBirths(s Reader) (*Births, error) {
 }
 
 // Len is the number of births.
-func (x *Births) Len() int { return len(x.b.births) }
+func (x *Births) Len() int {
+	x.b.materialize()
+	return len(x.b.births)
+}
 
 // IDs lists the born individuals in birth order (ties: id).
 func (x *Births) IDs() []string {
@@ -80,7 +83,7 @@ func (x *Births) IDs() []string {
 
 // Meta returns the metadata id was born with, or nil when the history has no birth of id.
 func (x *Births) Meta(id string) *Meta {
-	bi := x.b.births[id]
+	bi := x.b.birth(id)
 	if bi == nil {
 		return nil
 	}

@@ -110,6 +110,7 @@ func rates(s Reader, b *books, start, now time.Time) (perMin, flopsPerMin float6
 			return 0, 0, err
 		}
 		recent = recent[:0:0]
+		all.materialize()
 		for _, bi := range all.births {
 			recent = append(recent, recentBirth{Born: bi.born, FLOPs: bi.flops})
 		}

@@ -45,7 +45,7 @@ func TimelineOf(s Reader) (Timeline, error) {
 	best := -1.0
 	for _, bi := range order {
 		p := Point{ID: bi.id, Parent: bi.parent, Born: bi.born, Fitness: bi.fitness, Status: bi.status, Alive: alive[bi.id]}
-		if d, ok := b.died[bi.id]; ok && !p.Alive {
+		if d, ok := b.death(bi.id); ok && !p.Alive {
 			p.Died = d.time
 		}
 		t.Points = append(t.Points, p)
