@@ -81,13 +81,14 @@
 //     the offset and fingerprint of every log it covers, and a table of every individual ever
 //     born (id, parent, birth time, fitness, FLOPs, status, death and killer, and where its
 //     birth event lies in which log). The first line is a JSON header; the table follows, one
-//     tab-separated row per individual, with its length and CRC-32C in the header. The
+//     tab-separated row per individual sorted by id, with its length and CRC-32C in the
+//     header, so that a lookup of one individual is a binary search over the bytes read. The
 //     collector (`evo gc`, and the one `evo run` starts) rewrites it (UpdateIndex) when it is
 //     missing or unusable, or when more than IndexRewriteTail bytes were appended past it; it
 //     writes a temporary file and renames it, so readers see the old or the new index.
-//     Status reads the header and the logs past its offsets; LineageOf, TimelineOf, Show and
-//     ReadBirths read the table too, and read a full Meta back from its log only for the
-//     individuals they return. A missing, corrupt (checksum) or stale (a log shorter than
+//     Status reads the header and the logs past its offsets; LineageOf, Show and ReadBirths
+//     look individuals up in the table, TimelineOf parses all of it, and a full Meta is read
+//     back from its log (one read at the recorded offset) only for the individuals returned. A missing, corrupt (checksum) or stale (a log shorter than
 //     indexed, or different before its offset) index is ignored with a debug log line and the
 //     whole history is read: the index only saves time, it never changes an answer (the tests
 //     compare both ways on random histories).
