@@ -157,7 +157,8 @@ func TestScanGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("first budget scan of a worker: %d bytes read (from the index: %v)\n", b.bytesRead, b.fromIndex)
+	fmt.Printf("first budget scan of a worker: %d bytes of index header and log fingerprints, %d bytes of logs (from the index: %v)\n",
+		b.indexRead, b.bytesRead, b.fromIndex)
 	logs, err := root.HistoryLogs()
 	if err != nil {
 		t.Fatal(err)

@@ -93,7 +93,10 @@ type books struct {
 	// bytesRead counts the history bytes read by the last update; tail counts the bytes read
 	// past the index since the books were opened.
 	bytesRead, tail int64
-	fromIndex       bool
+	// indexRead counts the bytes loadIndex read: the index (header, and table when full) and
+	// the fingerprints it checked in the logs.
+	indexRead int64
+	fromIndex bool
 	// The index's table, rows sorted by id, kept as read until a query needs every row
 	// (materialize): a lookup of one id is a binary search over rowStart.
 	table     []byte
@@ -485,6 +488,7 @@ func (b *books) loadIndex() error {
 	if err != nil {
 		return fmt.Errorf("history.index: header: %w", err)
 	}
+	b.indexRead = int64(len(line))
 	var h indexHeader
 	if err := json.Unmarshal(line, &h); err != nil {
 		return fmt.Errorf("history.index: header: %w", err)
@@ -512,6 +516,7 @@ func (b *books) loadIndex() error {
 		}
 		if len(l.FP) > 0 {
 			got, err := b.src.ReadHistoryAt(l.Worker, l.Offset-int64(len(l.FP)), len(l.FP))
+			b.indexRead += int64(len(l.FP))
 			if err != nil || !bytes.Equal(got, l.FP) {
 				return fmt.Errorf("history.index: log %s changed before byte %d", l.Worker, l.Offset)
 			}
@@ -527,6 +532,7 @@ func (b *books) loadIndex() error {
 		if _, err := io.ReadFull(br, table); err != nil {
 			return fmt.Errorf("history.index: table: %w", err)
 		}
+		b.indexRead += h.TableBytes
 		if crc32.Checksum(table, castagnoli) != h.TableCRC {
 			return fmt.Errorf("history.index: table checksum mismatch")
 		}
