@@ -51,8 +51,10 @@ type WorkerStatus struct {
 	// RSSBytes is the worker process's resident memory (0: unknown on this platform) and
 	// HeapLiveBytes its Go heap still in use after the last GC, both when the heartbeat was
 	// written. Workers that share one process (as in tests) report the same figures.
-	RSSBytes      int64 `json:"rss_bytes,omitempty"`
-	HeapLiveBytes int64 `json:"heap_live_bytes,omitempty"`
+	RSSBytes int64 `json:"rss_bytes,omitempty"`
+	// Host is the host name of the worker's machine.
+	Host          string `json:"host,omitempty"`
+	HeapLiveBytes int64  `json:"heap_live_bytes,omitempty"`
 	// Time is the heartbeat's time (from the store, not from the data).
 	Time time.Time `json:"time"`
 }
@@ -133,6 +135,9 @@ func (w *Worker) beat() {
 	rss, heap := residentBytes(), liveHeapBytes()
 	w.mu.Lock()
 	w.st.RSSBytes, w.st.HeapLiveBytes = rss, heap
+	if w.st.Host == "" {
+		w.st.Host = hostName()
+	}
 	data, err := json.Marshal(w.st)
 	w.mu.Unlock()
 	if err == nil {

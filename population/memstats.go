@@ -1,6 +1,9 @@
 package population
 
-import "runtime/metrics"
+import (
+	"os"
+	"runtime/metrics"
+)
 
 // liveHeapMetric is the Go runtime's live heap after the last GC: the memory a leak grows.
 const liveHeapMetric = "/gc/heap/live:bytes"
@@ -14,4 +17,13 @@ func liveHeapBytes() int64 {
 		return 0
 	}
 	return int64(s[0].Value.Uint64())
+}
+
+// hostName is the machine's host name for heartbeats ("?" if unknown).
+func hostName() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "?"
+	}
+	return h
 }

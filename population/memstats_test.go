@@ -25,6 +25,9 @@ func TestHeartbeatCarriesMemory(t *testing.T) {
 		if !ok {
 			t.Fatalf("heartbeat of %s does not parse", h.Worker)
 		}
+		if ws.Host == "" {
+			t.Errorf("%s: no host", ws.Worker)
+		}
 		if ws.HeapLiveBytes <= 0 {
 			t.Errorf("%s: heap_live_bytes %d", ws.Worker, ws.HeapLiveBytes)
 		}

@@ -125,7 +125,10 @@ func printWorkers(w io.Writer, all []population.WorkerStatus, now time.Time) {
 		if !s.Alive(now) && state != population.StateStopped {
 			state = "dead (was " + state + ")"
 		}
-		host := storage.WorkerHost(s.Worker)
+		host := s.Host
+		if host == "" {
+			host = storage.WorkerHost(s.Worker)
+		}
 		if host == "" {
 			host = "-"
 		}
