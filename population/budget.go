@@ -1,7 +1,6 @@
 package population
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -29,47 +28,31 @@ type History struct {
 	Skipped int
 }
 
-// ReadHistorySummary reads the whole history once and summarises it.
+// ReadHistorySummary summarises the whole history: from the index the collector keeps plus
+// the logs past its offsets, or every log when there is no usable index.
 func ReadHistorySummary(s Reader) (History, error) {
-	var h History
-	err := s.ReadHistory(func(worker string, line []byte) error {
-		// Only the fields the summary needs: skipping the rest of a birth's metadata is
-		// several times cheaper than decoding it, and workers summarise often.
-		var e struct {
-			Event string    `json:"event"`
-			Time  time.Time `json:"time"`
-			FLOPs float64   `json:"flops"`
-			Meta  *struct {
-				ID     string `json:"id"`
-				Parent string `json:"parent"`
-				FLOPs  struct {
-					Total float64 `json:"total"`
-				} `json:"flops"`
-			} `json:"meta"`
-		}
-		if json.Unmarshal(line, &e) != nil || e.Event == "" || (e.Event == EventBirth && (e.Meta == nil || e.Meta.ID == "")) {
-			h.Skipped++
-			return nil
-		}
-		full := Event{Event: e.Event, Time: e.Time, FLOPs: e.FLOPs}
-		if e.Meta != nil {
-			full.Meta = &Meta{ID: e.Meta.ID, Parent: e.Meta.Parent, FLOPs: FLOPs{Total: e.Meta.FLOPs.Total}}
-		}
-		h.add(full)
-		return nil
-	})
+	b, err := openBooks(s, false, false)
 	if err != nil {
-		return h, fmt.Errorf("population: read history: %w", err)
+		return History{}, err
 	}
-	return h, nil
+	return b.summary, nil
 }
 
-// scan re-reads the history for the stop conditions.
+// scan brings the history totals up to date for the stop conditions. The worker keeps its
+// books between scans, so each scan reads only what the logs gained since the last one (see
+// books.update); the first one starts from the index.
 func (w *Worker) scan() error {
-	h, err := ReadHistorySummary(w.store)
+	var err error
+	if w.books == nil {
+		w.books, err = openBooks(w.store, false, false)
+	} else {
+		err = w.books.update()
+	}
 	if err != nil {
+		w.books = nil
 		return fmt.Errorf("population: worker %s: %w", w.id, err)
 	}
+	h := w.books.summary
 	w.base = totals{trained: h.Trained, flops: h.FLOPs}
 	w.own = totals{}
 	w.scanned = w.now()

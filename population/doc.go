@@ -1,4 +1,4 @@
-// Package population is the evolution itself (SPEC §5): many identical workers, in one process
+// Package population is the evolution itself: many identical workers, in one process
 // or many, on one host or many, evolve one population kept by a shared Store (evo/storage on
 // a local disk or NFS). There is no master and no lock on the hot path.
 //
@@ -43,8 +43,8 @@
 //
 // A worker stops when the stop control is set, or when the experiment has trained
 // MaxIndividuals individuals, spent MaxFLOPs, or run MaxWall since the first worker started;
-// these are read from the shared history (at most every StopCheckInterval) plus the worker's
-// own births since.
+// these are read from the shared history (at most every StopCheckInterval, reading only what
+// was appended since the last check) plus the worker's own births since.
 //
 // Every random draw of a reproduction derives from ChildSeed(experiment seed, key), where the
 // key "<worker>/<n>" and the seed are recorded in the child's metadata: Reproduce(parent
@@ -61,6 +61,37 @@
 // inherited fraction, reset. Each worker appends events to its own history log: start,
 // birth (the full Meta), kill, failure, race, stop. The history outlives garbage collection
 // and feeds the queries: Status, LineageOf, TimelineOf, Individuals, Show.
+//
+// # Reading the history in O(new events)
+//
+// The history grows without bound (a week at the paper's scale is about a million events,
+// hundreds of megabytes), so nothing reads all of it on a regular basis:
+//
+//   - Incremental reading. The readers remember, for each history/<worker>.jsonl, the byte
+//     offset just past the last complete line they parsed and the 64 bytes before it. The
+//     next read lists the logs and parses only what each gained since. A torn last line (no
+//     newline yet: a writer killed mid-append, or still writing) is left for the next read and
+//     never fatal; a complete line that is not an event is counted as skipped. A log that is
+//     now shorter than its offset, whose bytes before the offset changed (replaced, rotated)
+//     or that vanished makes the reader start over. A worker keeps such a reader for its stop
+//     conditions, so a budget check reads about the bytes appended since the last check (plus
+//     a fingerprint of 64 bytes per grown log), however long the history is.
+//   - The index. history.index in the experiment directory holds a summary of the history
+//     (counts, FLOPs, first start), the births of the last RateWindow plus an hour (for rates),
+//     the offset and fingerprint of every log it covers, and a table of every individual ever
+//     born (id, parent, birth time, fitness, FLOPs, status, death and killer, and where its
+//     birth event lies in which log). The first line is a JSON header; the table follows, one
+//     tab-separated row per individual sorted by id, with its length and CRC-32C in the
+//     header, so that a lookup of one individual is a binary search over the bytes read. The
+//     collector (`evo gc`, and the one `evo run` starts) rewrites it (UpdateIndex) when it is
+//     missing or unusable, or when more than IndexRewriteTail bytes were appended past it; it
+//     writes a temporary file and renames it, so readers see the old or the new index.
+//     Status reads the header and the logs past its offsets; LineageOf, Show and ReadBirths
+//     look individuals up in the table, TimelineOf parses all of it, and a full Meta is read
+//     back from its log (one read at the recorded offset) only for the individuals returned. A missing, corrupt (checksum) or stale (a log shorter than
+//     indexed, or different before its offset) index is ignored with a debug log line and the
+//     whole history is read: the index only saves time, it never changes an answer (the tests
+//     compare both ways on random histories).
 //
 // population never imports a training library: Trainer is the seam (the evo command adapts
 // evo/train to it; tests use a fake).

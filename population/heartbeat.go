@@ -48,6 +48,13 @@ type WorkerStatus struct {
 	// IntervalSeconds is the worker's heartbeat interval.
 	IntervalSeconds float64 `json:"interval_seconds"`
 	StopReason      string  `json:"stop_reason,omitempty"`
+	// RSSBytes is the worker process's resident memory (0: unknown on this platform) and
+	// HeapLiveBytes its Go heap still in use after the last GC, both when the heartbeat was
+	// written. Workers that share one process (as in tests) report the same figures.
+	RSSBytes int64 `json:"rss_bytes,omitempty"`
+	// Host is the host name of the worker's machine.
+	Host          string `json:"host,omitempty"`
+	HeapLiveBytes int64  `json:"heap_live_bytes,omitempty"`
 	// Time is the heartbeat's time (from the store, not from the data).
 	Time time.Time `json:"time"`
 }
@@ -125,7 +132,12 @@ func (w *Worker) setPending(pending bool) {
 func (w *Worker) beat() {
 	w.hbMu.Lock()
 	defer w.hbMu.Unlock()
+	rss, heap := residentBytes(), liveHeapBytes()
 	w.mu.Lock()
+	w.st.RSSBytes, w.st.HeapLiveBytes = rss, heap
+	if w.st.Host == "" {
+		w.st.Host = hostName()
+	}
 	data, err := json.Marshal(w.st)
 	w.mu.Unlock()
 	if err == nil {

@@ -17,46 +17,6 @@ type Individual struct {
 	Killer string `json:"killer,omitempty"`
 }
 
-// index is the history arranged for queries.
-type index struct {
-	births  map[string]*Meta
-	order   []string // birth ids in birth order
-	died    map[string]Event
-	summary History
-}
-
-// readIndex reads the whole history once.
-func readIndex(s Reader) (*index, error) {
-	ix := &index{births: map[string]*Meta{}, died: map[string]Event{}}
-	var events []Event
-	skipped, err := ReadEvents(s, func(e Event) error {
-		events = append(events, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	ix.summary.Skipped = skipped
-	for _, e := range events {
-		ix.summary.add(e)
-		switch e.Event {
-		case EventBirth:
-			if _, dup := ix.births[e.Meta.ID]; !dup {
-				ix.births[e.Meta.ID] = e.Meta
-				ix.order = append(ix.order, e.Meta.ID)
-			}
-		case EventKill:
-			if _, dup := ix.died[e.ID]; !dup {
-				ix.died[e.ID] = e
-			}
-		}
-	}
-	sort.SliceStable(ix.order, func(i, j int) bool {
-		return ix.births[ix.order[i]].Born.Before(ix.births[ix.order[j]].Born)
-	})
-	return ix, nil
-}
-
 // add counts one event into the summary.
 func (h *History) add(e Event) {
 	switch e.Event {
@@ -78,19 +38,6 @@ func (h *History) add(e Event) {
 	case EventRace:
 		h.Races++
 	}
-}
-
-// individual returns what the history says about id, marked alive if it is in alive.
-func (ix *index) individual(id string, alive map[string]bool) (Individual, bool) {
-	m := ix.births[id]
-	if m == nil {
-		return Individual{}, false
-	}
-	in := Individual{Meta: *m, Alive: alive[id]}
-	if k, ok := ix.died[id]; ok && !in.Alive {
-		in.Died, in.Killer = k.Time, k.Worker
-	}
-	return in, true
 }
 
 // aliveSet lists the alive individuals as a set.
@@ -117,11 +64,11 @@ func Show(s Reader, id string) (Individual, error) {
 			return Individual{Meta: *m, Alive: true}, nil
 		}
 	}
-	ix, err := readIndex(s)
+	b, err := openBooks(s, true, false)
 	if err != nil {
 		return Individual{}, err
 	}
-	if in, ok := ix.individual(id, alive); ok {
+	if in, ok := b.individual(id, alive); ok {
 		return in, nil
 	}
 	return Individual{}, fmt.Errorf("%w: %s is neither alive nor in the history; `evo list` shows the alive ones", ErrUnknown, id)

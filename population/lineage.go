@@ -19,11 +19,11 @@ func LineageOf(s Reader, id string) (Lineage, error) {
 	if err != nil {
 		return Lineage{}, err
 	}
-	ix, err := readIndex(s)
+	b, err := openBooks(s, true, false)
 	if err != nil {
 		return Lineage{}, err
 	}
-	in, ok := ix.individual(id, alive)
+	in, ok := b.individual(id, alive)
 	if !ok {
 		if !alive[id] {
 			return Lineage{}, fmt.Errorf("%w: %s is neither alive nor in the history; `evo list` shows the alive ones", ErrUnknown, id)
@@ -44,10 +44,48 @@ func LineageOf(s Reader, id string) (Lineage, error) {
 			l.Complete = true
 			return l, nil
 		}
-		next, ok := ix.individual(parent, alive)
+		next, ok := b.individual(parent, alive)
 		if !ok || seen[parent] {
 			return l, nil
 		}
 		in = next
 	}
+}
+
+// Births is every birth of the history, read from the index and the logs past it; the full
+// metadata of one individual is read back from its log only when asked for.
+type Births struct{ b *books }
+
+// ReadBirths reads the births of the history.
+func ReadBirths(s Reader) (*Births, error) {
+	b, err := openBooks(s, true, false)
+	if err != nil {
+		return nil, err
+	}
+	return &Births{b}, nil
+}
+
+// Len is the number of births.
+func (x *Births) Len() int {
+	x.b.materialize()
+	return len(x.b.births)
+}
+
+// IDs lists the born individuals in birth order (ties: id).
+func (x *Births) IDs() []string {
+	order := x.b.order()
+	ids := make([]string, len(order))
+	for i, bi := range order {
+		ids[i] = bi.id
+	}
+	return ids
+}
+
+// Meta returns the metadata id was born with, or nil when the history has no birth of id.
+func (x *Births) Meta(id string) *Meta {
+	bi := x.b.birth(id)
+	if bi == nil {
+		return nil
+	}
+	return x.b.meta(bi)
 }

@@ -1,8 +1,10 @@
 package population
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -60,17 +62,19 @@ func Status(s Reader, now time.Time) (StatusReport, error) {
 	if len(list) > 0 {
 		r.Best = Best{ID: list[0].Meta.ID, Fitness: list[0].Meta.Fitness}
 	}
-	ix, err := readIndex(s)
+	b, err := openBooks(s, false, true)
 	if err != nil {
 		return r, err
 	}
-	h := ix.summary
+	h := b.summary
 	r.Trained, r.FLOPsTotal, r.Kills, r.Failures, r.Races = h.Trained, h.FLOPs, h.Kills, h.Failures, h.Races
 	r.Started, r.SkippedHistoryLines = h.Start, h.Skipped
 	if !h.Start.IsZero() {
 		r.ElapsedSeconds = now.Sub(h.Start).Seconds()
 	}
-	r.PerMinute, r.FLOPsPerMinute = rates(ix, h.Start, now)
+	if r.PerMinute, r.FLOPsPerMinute, err = rates(s, b, h.Start, now); err != nil {
+		return r, err
+	}
 	hbs, err := s.Heartbeats()
 	if err != nil {
 		return r, fmt.Errorf("population: read heartbeats: %w", err)
@@ -88,26 +92,48 @@ func Status(s Reader, now time.Time) (StatusReport, error) {
 	return r, nil
 }
 
-// rates returns births and FLOPs per minute over the last RateWindow before now.
-func rates(ix *index, start, now time.Time) (perMin, flopsPerMin float64) {
+// rates returns births and FLOPs per minute over the last RateWindow before now. b holds the
+// births born since b.recentFrom; when the window starts before that, the whole table is read.
+func rates(s Reader, b *books, start, now time.Time) (perMin, flopsPerMin float64, err error) {
 	from := now.Add(-RateWindow)
 	if start.After(from) {
 		from = start
 	}
 	minutes := now.Sub(from).Minutes()
 	if minutes <= 0 {
-		return 0, 0
+		return 0, 0, nil
 	}
-	var n int
-	var f float64
-	for _, id := range ix.order {
-		m := ix.births[id]
-		if !m.Born.Before(from) && !m.Born.After(now) {
-			n++
-			f += m.FLOPs.Total
+	recent := b.recentBirths
+	if from.Before(b.recentFrom) {
+		all, err := openBooks(s, true, false)
+		if err != nil {
+			return 0, 0, err
+		}
+		recent = recent[:0:0]
+		all.materialize()
+		for _, bi := range all.births {
+			recent = append(recent, recentBirth{Born: bi.born, FLOPs: bi.flops})
 		}
 	}
-	return float64(n) / minutes, f / minutes
+	var in []recentBirth
+	for _, rb := range recent {
+		if !rb.Born.Before(from) && !rb.Born.After(now) {
+			in = append(in, rb)
+		}
+	}
+	// Sum in one order whatever order the births were read in, so that the index and a full
+	// read give the same figure to the last bit.
+	slices.SortFunc(in, func(a, b recentBirth) int {
+		if c := a.Born.Compare(b.Born); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.FLOPs, b.FLOPs)
+	})
+	var f float64
+	for _, rb := range in {
+		f += rb.FLOPs
+	}
+	return float64(len(in)) / minutes, f / minutes, nil
 }
 
 // Remaining estimates the time until the first of cfg's stop conditions is met at the

@@ -36,20 +36,22 @@ func TimelineOf(s Reader) (Timeline, error) {
 	if err != nil {
 		return Timeline{}, err
 	}
-	ix, err := readIndex(s)
+	b, err := openBooks(s, true, false)
 	if err != nil {
 		return Timeline{}, err
 	}
-	t := Timeline{Start: ix.summary.Start, Points: make([]Point, 0, len(ix.order))}
+	order := b.order()
+	t := Timeline{Start: b.summary.Start, Points: make([]Point, 0, len(order))}
 	best := -1.0
-	for _, id := range ix.order {
-		in, _ := ix.individual(id, alive)
-		m := in.Meta
-		t.Points = append(t.Points, Point{ID: m.ID, Parent: m.Parent, Born: m.Born, Fitness: m.Fitness,
-			Status: m.Status, Alive: in.Alive, Died: in.Died})
-		if m.Fitness > best {
-			best = m.Fitness
-			t.BestSoFar = append(t.BestSoFar, BestPoint{Time: m.Born, ID: m.ID, Fitness: m.Fitness})
+	for _, bi := range order {
+		p := Point{ID: bi.id, Parent: bi.parent, Born: bi.born, Fitness: bi.fitness, Status: bi.status, Alive: alive[bi.id]}
+		if d, ok := b.death(bi.id); ok && !p.Alive {
+			p.Died = d.time
+		}
+		t.Points = append(t.Points, p)
+		if p.Fitness > best {
+			best = p.Fitness
+			t.BestSoFar = append(t.BestSoFar, BestPoint{Time: p.Born, ID: p.ID, Fitness: p.Fitness})
 		}
 	}
 	return t, nil

@@ -43,6 +43,7 @@ type Worker struct {
 	own       totals           // this worker's births since that scan
 	beats     totals           // the sum of all heartbeats' counts at the last read
 	scanned   time.Time        // when the history was last scanned
+	books     *books           // the history read so far, for the stop conditions (scan)
 	debts     int              // other workers' debts at debtsAt
 	debtsAt   time.Time
 	failures  int       // consecutive failures, for back-off

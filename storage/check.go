@@ -55,7 +55,7 @@ func (r *Root) Check(ctx context.Context) ([]Problem, error) {
 		n := e.Name()
 		switch {
 		case slices.Contains(layoutDirs, n) && e.IsDir():
-		case (n == fileConfig || n == fileControl) && e.Type().IsRegular():
+		case (n == fileConfig || n == fileControl || n == fileHistoryIndex) && e.Type().IsRegular():
 		default:
 			add(ProblemForeign, n, "not part of the experiment layout")
 		}

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
 // MaxHistoryLine bounds one history event. Events are small JSON objects.
@@ -177,4 +179,140 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 			return line, err
 		}
 	}
+}
+
+// HistoryLog is one worker's history file as listed by HistoryLogs.
+type HistoryLog struct {
+	Worker string
+	Size   int64
+}
+
+// HistoryLogs lists every worker's history file with its size, in name order. Foreign entries
+// are skipped (and logged), like ReadHistory does.
+func (r *Root) HistoryLogs() ([]HistoryLog, error) {
+	entries, err := r.fs.ReadDir(r.path(dirHistory))
+	if err != nil {
+		return nil, fmt.Errorf("storage: list history: %w", err)
+	}
+	out := make([]HistoryLog, 0, len(entries))
+	for _, e := range entries {
+		worker, ok := strings.CutSuffix(e.Name(), ".jsonl")
+		if !ok || checkName("worker", worker) != nil || !e.Type().IsRegular() {
+			r.log.Warn("storage: skipping foreign entry in history", "name", e.Name())
+			continue
+		}
+		st, err := e.Info()
+		if err != nil {
+			if isGoneErr(err) {
+				continue
+			}
+			return nil, fmt.Errorf("storage: list history %s: %w", e.Name(), err)
+		}
+		out = append(out, HistoryLog{Worker: worker, Size: st.Size()})
+	}
+	return out, nil
+}
+
+// ErrHistoryShrunk means a history file is shorter than an offset a reader remembered: it was
+// truncated or replaced, and whatever the reader built from it must be rebuilt from the start.
+var ErrHistoryShrunk = errors.New("history file is shorter than the offset read before")
+
+// ReadHistoryFrom reads worker's log from byte offset from and calls fn with the offset and
+// content (without the newline) of every complete line that is not blank. It returns the
+// offset just past the last complete line: a torn last line (no newline yet, a writer killed
+// mid-append or still writing) is not passed and is read again next time. Lines are passed as
+// they are, valid JSON or not; fn must not keep line. A file shorter than from is
+// ErrHistoryShrunk.
+func (r *Root) ReadHistoryFrom(worker string, from int64, fn func(off int64, line []byte) error) (next int64, err error) {
+	if err := checkName("worker", worker); err != nil {
+		return from, fmt.Errorf("storage: read history: %w", err)
+	}
+	p := r.path(dirHistory, worker+".jsonl")
+	f, err := os.OpenFile(p, os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return from, fmt.Errorf("storage: read history %s: %w", p, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return from, fmt.Errorf("storage: read history %s: %w", p, err)
+	}
+	if st.Size() < from {
+		return from, fmt.Errorf("storage: read history %s: %w (%d < %d)", p, ErrHistoryShrunk, st.Size(), from)
+	}
+	if st.Size() == from {
+		return from, nil
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(f, from, st.Size()-from), 64<<10)
+	next = from
+	for {
+		line, err := readLine(br)
+		if errors.Is(err, io.EOF) {
+			return next, nil // an unterminated rest is left for the next read
+		}
+		if err != nil {
+			return next, fmt.Errorf("storage: read history %s at byte %d: %w", p, next, err)
+		}
+		off := next
+		next += int64(len(line)) + 1
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if err := fn(off, line); err != nil {
+			return next, err
+		}
+	}
+}
+
+// ReadHistoryAt returns n bytes of worker's log starting at byte off (one event whose place
+// an index remembered, or the bytes before an offset to check that the file is the same).
+func (r *Root) ReadHistoryAt(worker string, off int64, n int) ([]byte, error) {
+	if err := checkName("worker", worker); err != nil {
+		return nil, fmt.Errorf("storage: read history: %w", err)
+	}
+	if n < 0 || n > MaxHistoryLine || off < 0 {
+		return nil, fmt.Errorf("storage: read history %s: bad span %d+%d", worker, off, n)
+	}
+	p := r.path(dirHistory, worker+".jsonl")
+	f, err := os.OpenFile(p, os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return nil, fmt.Errorf("storage: read history %s: %w", p, err)
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, off); err != nil {
+		return nil, fmt.Errorf("storage: read history %s at byte %d: %w", p, off, err)
+	}
+	return b, nil
+}
+
+// fileHistoryIndex is the index of the history that the collector writes (see population).
+const fileHistoryIndex = "history.index"
+
+// WriteHistoryIndex atomically replaces the history index (written to a temporary file in
+// staging/, fsynced, renamed over history.index). Readers see the old or the new index.
+func (r *Root) WriteHistoryIndex(data []byte) error {
+	if err := r.replaceFile(r.path(fileHistoryIndex), r.self, data, time.Time{}); err != nil {
+		return fmt.Errorf("storage: history index: %w", err)
+	}
+	return nil
+}
+
+// OpenHistoryIndex opens the history index for reading; an error wrapping fs.ErrNotExist when
+// none was written.
+func (r *Root) OpenHistoryIndex() (*os.File, error) {
+	f, err := os.OpenFile(r.path(fileHistoryIndex), os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return nil, fmt.Errorf("storage: history index: %w", err)
+	}
+	return f, nil
+}
+
+// Logger returns the logger the Root was opened with (a discarding one if none was given).
+func (r *Root) Logger() *slog.Logger { return r.log }
+
+// WorkerHost returns the host part of a worker name made by NewWorkerID, or "" for other names.
+func WorkerHost(worker string) string {
+	host, _, _ := workerHostPID(worker)
+	return host
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/population"
 	"evo/storage"
 )
 
@@ -15,7 +16,9 @@ func gcCommand() *cli.Command {
 		Usage: "reclaim killed individuals and the leftovers of dead workers (never touches the population)",
 		Description: "Removes graveyard entries older than --grace and staging leftovers of dead workers.\n" +
 			"Every removal is first recorded in a GC history log, so lineage and cost accounting survive.\n" +
-			"Safe to run on several hosts at once. --loop keeps collecting every --every.",
+			"Then it rewrites history.index (what status, lineage and plot read instead of the whole history)\n" +
+			"when it is missing or more than 2 MiB of history were appended since. Safe to run on several\n" +
+			"hosts at once. --loop keeps collecting every --every.",
 		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
 			&cli.DurationFlag{Name: "grace", Value: storage.DefaultGrace, EnvVars: []string{"EVO_GC_GRACE"},
 				Usage: "minimum age of a killed individual before removal (covers NFS attribute caches and slow readers)"},
@@ -24,6 +27,7 @@ func gcCommand() *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, EnvVars: []string{"EVO_GC_DRY_RUN"}, Usage: "print the plan, remove nothing"},
 			&cli.BoolFlag{Name: "loop", EnvVars: []string{"EVO_GC_LOOP"}, Usage: "keep collecting until interrupted"},
 			&cli.DurationFlag{Name: "every", Value: time.Minute, EnvVars: []string{"EVO_GC_EVERY"}, Usage: "interval of --loop"},
+			&cli.BoolFlag{Name: "reindex", EnvVars: []string{"EVO_GC_REINDEX"}, Usage: "rewrite the history index even if it is recent"},
 		},
 		Action: runGC,
 	}
@@ -59,8 +63,14 @@ func runGC(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		var ix population.IndexResult
+		if !opts.DryRun {
+			if ix, err = population.UpdateIndex(e.store, c.Bool("reindex"), time.Now()); err != nil {
+				return err
+			}
+		}
 		if c.Bool("json") {
-			if err := printJSON(c, map[string]any{"plan": plan.Items, "result": res}); err != nil {
+			if err := printJSON(c, map[string]any{"plan": plan.Items, "result": res, "index": ix}); err != nil {
 				return err
 			}
 		} else {
@@ -68,6 +78,9 @@ func runGC(c *cli.Context) error {
 				fmt.Fprintf(c.App.Writer, "%s %s (%s)\n", verb(opts.DryRun), it.Path, it.Reason)
 			}
 			fmt.Fprintf(c.App.Writer, "gc: %d planned, %d removed, %d already gone, %d failed\n", len(plan.Items), res.Removed, res.Missing, res.Failed)
+			if ix.Written {
+				fmt.Fprintf(c.App.Writer, "gc: history index written (%d individuals)\n", ix.Individuals)
+			}
 		}
 		if !c.Bool("loop") {
 			return nil

@@ -197,7 +197,8 @@ func (e *experiment) readGraveFile(id, name string, max int64) ([]byte, string, 
 // replayer rebuilds genomes from the history, memoising each one.
 type replayer struct {
 	e      *experiment
-	births map[string]*population.Meta
+	births *population.Births
+	metas  map[string]*population.Meta // births' metadata read so far
 	alive  map[string]bool
 	memo   map[string]*genome.Genome
 	// graves: read a dead individual's genome from its grave before replaying it.
@@ -206,16 +207,12 @@ type replayer struct {
 }
 
 func (e *experiment) newReplayer(graves bool) (*replayer, error) {
-	r := &replayer{e: e, births: map[string]*population.Meta{}, alive: map[string]bool{},
-		memo: map[string]*genome.Genome{}, graves: graves}
-	if _, err := population.ReadEvents(e.store, func(ev population.Event) error {
-		if ev.Event == population.EventBirth && ev.Meta != nil && r.births[ev.Meta.ID] == nil {
-			r.births[ev.Meta.ID] = ev.Meta
-		}
-		return nil
-	}); err != nil {
+	births, err := population.ReadBirths(e.store)
+	if err != nil {
 		return nil, err
 	}
+	r := &replayer{e: e, births: births, metas: map[string]*population.Meta{}, alive: map[string]bool{},
+		memo: map[string]*genome.Genome{}, graves: graves}
 	ids, err := e.root.List()
 	if err != nil {
 		return nil, err
@@ -224,6 +221,18 @@ func (e *experiment) newReplayer(graves bool) (*replayer, error) {
 		r.alive[id] = true
 	}
 	return r, nil
+}
+
+// meta returns the metadata id was born with (nil if the history has no birth of id).
+func (r *replayer) meta(id string) *population.Meta {
+	if m, ok := r.metas[id]; ok {
+		return m
+	}
+	m := r.births.Meta(id)
+	if m != nil {
+		r.metas[id] = m
+	}
+	return m
 }
 
 // stored returns id's genome from its directory, alive or (with r.graves) dead.
@@ -261,7 +270,7 @@ func (r *replayer) genome(id string) (*genome.Genome, string, error) {
 			r.memo[cur], base = g, g
 			break
 		}
-		m := r.births[cur]
+		m := r.meta(cur)
 		if m == nil {
 			return nil, "", fmt.Errorf("cannot rebuild the genome of %s: ancestor %s has neither files nor a birth in the history (`evo check --dir %s`)", id, cur, r.e.root.Dir())
 		}
@@ -274,13 +283,13 @@ func (r *replayer) genome(id string) (*genome.Genome, string, error) {
 			break
 		}
 		path = append(path, cur)
-		if len(path) > len(r.births) {
+		if len(path) > r.births.Len() {
 			return nil, "", fmt.Errorf("cannot rebuild the genome of %s: the history has a parent cycle at %s", id, cur)
 		}
 		cur = m.Parent
 	}
 	for i := len(path) - 1; i >= 0; i-- {
-		m := r.births[path[i]]
+		m := r.meta(path[i])
 		child, _, err := population.Reproduce(base, m.Seed, m.MutationCount(), m.Reset)
 		if err != nil {
 			return nil, "", fmt.Errorf("replay %s: %w", m.ID, err)

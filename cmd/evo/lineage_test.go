@@ -82,7 +82,7 @@ func testReplay(t *testing.T, fx *fixture) {
 		t.Fatal(err)
 	}
 	checked := 0
-	for id := range r.births {
+	for _, id := range r.births.IDs() {
 		g, source, err := r.genome(id)
 		if err != nil {
 			t.Errorf("replay %s: %v", id, err)
@@ -117,11 +117,11 @@ func testReplay(t *testing.T, fx *fixture) {
 	r2, _ := e.newReplayer(false)
 	r2.alive = map[string]bool{}
 	r2.frame = r.frame
-	for id, m := range r2.births {
-		if m.Parent != "" {
+	for _, id := range r2.births.IDs() {
+		if m := r2.meta(id); m.Parent != "" {
 			bad := *m
 			bad.ArchHash = strings.Repeat("0", 64)
-			r2.births[id] = &bad
+			r2.metas[id] = &bad
 			if _, _, err := r2.genome(id); err == nil || !strings.Contains(err.Error(), "record says") {
 				t.Errorf("replay against a wrong hash: %v", err)
 			}

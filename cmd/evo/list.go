@@ -158,8 +158,8 @@ func newListRow(in population.Individual, r *replayer, now time.Time) listRow {
 		age := in.Died.Sub(m.Born).Seconds()
 		row.AgeSeconds = &age
 	}
-	if _, ok := r.births[m.ID]; !ok {
-		r.births[m.ID] = &in.Meta
+	if r.meta(m.ID) == nil {
+		r.metas[m.ID] = &in.Meta
 	}
 	if g, _, err := r.genome(m.ID); err == nil {
 		convs, depth := countConvs(g), len(g.Vertices)-1

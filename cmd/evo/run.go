@@ -227,6 +227,9 @@ func collectGarbage(ctx context.Context, e *experiment, every time.Duration) {
 		if err == nil {
 			_, err = e.root.ExecuteGC(ctx, plan)
 		}
+		if err == nil {
+			_, err = population.UpdateIndex(e.store, false, time.Now())
+		}
 		if err != nil && ctx.Err() == nil {
 			e.log.Warn("garbage collection", "err", err)
 		}

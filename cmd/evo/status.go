@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
+	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"evo/population"
+	"evo/storage"
 )
 
 func statusCommand() *cli.Command {
@@ -86,7 +89,64 @@ func (e *experiment) printStatus(w io.Writer, r population.StatusReport) error {
 	if r.Unreadable > 0 {
 		fmt.Fprintf(w, "warning     %d alive entries are unreadable: run `evo check --dir %s`\n", r.Unreadable, e.root.Dir())
 	}
+	printWorkers(w, r.WorkerStatus, time.Now())
 	return nil
+}
+
+// maxDeadWorkerRows bounds the stopped or dead workers listed by printWorkers (the most
+// recent ones); `evo status --json` has them all.
+const maxDeadWorkerRows = 10
+
+// printWorkers writes one line per worker: the alive ones, then the most recently seen
+// stopped or dead ones.
+func printWorkers(w io.Writer, all []population.WorkerStatus, now time.Time) {
+	if len(all) == 0 {
+		return
+	}
+	var alive, gone []population.WorkerStatus
+	for _, s := range all {
+		if s.Alive(now) {
+			alive = append(alive, s)
+		} else {
+			gone = append(gone, s)
+		}
+	}
+	sort.Slice(alive, func(i, j int) bool { return alive[i].Worker < alive[j].Worker })
+	sort.SliceStable(gone, func(i, j int) bool { return gone[i].Time.After(gone[j].Time) })
+	more := 0
+	if len(gone) > maxDeadWorkerRows {
+		more, gone = len(gone)-maxDeadWorkerRows, gone[:maxDeadWorkerRows]
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WORKER\tHOST\tSTATE\tHEARTBEAT\tBIRTHS\tFAILURES\tRSS\tHEAP")
+	for _, s := range append(alive, gone...) {
+		state := s.State
+		if !s.Alive(now) && state != population.StateStopped {
+			state = "dead (was " + state + ")"
+		}
+		host := s.Host
+		if host == "" {
+			host = storage.WorkerHost(s.Worker)
+		}
+		if host == "" {
+			host = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s ago\t%d\t%d\t%s\t%s\n", s.Worker, host, state,
+			human(max(now.Sub(s.Time), 0)), s.Births, s.Failures, mib(s.RSSBytes), mib(s.HeapLiveBytes))
+	}
+	tw.Flush()
+	if more > 0 {
+		fmt.Fprintf(w, "... and %d more stopped or dead workers (`evo status --json` lists every worker)\n", more)
+	}
+}
+
+// mib formats a byte count in MiB, "-" when unknown.
+func mib(n int64) string {
+	if n <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
 }
 
 // populationConfigFromFile is the population config with only the budget fields, which is all
