@@ -56,14 +56,20 @@ type Config struct {
 	MutationsPerChild int
 
 	// MaxIndividuals stops the run once this many individuals were trained and published,
-	// counted over the whole experiment (0 = no limit).
+	// counted over the whole experiment: every worker, every invocation (0 = no limit).
+	// control.json may replace it (Control.MaxIndividuals).
 	MaxIndividuals int
-	// MaxFLOPs stops the run once the individuals built cost this many FLOPs in total
-	// (F_t·N_t + F_v·N_v summed; 0 = no limit).
+	// MaxFLOPs stops the run once the individuals built cost this many FLOPs in total, over
+	// the whole experiment (F_t·N_t + F_v·N_v summed; 0 = no limit).
 	MaxFLOPs float64
-	// MaxWall stops the run this long after the experiment's first worker started
-	// (0 = no limit). Time while no worker ran counts too.
+	// MaxWall stops this invocation this long after WallStart (0 = no limit): it counts the
+	// wall time of one run of a command, not of the experiment, so starting the command again
+	// always makes progress.
 	MaxWall time.Duration
+	// WallStart is when the wall-time budget of this invocation started (zero = when Run is
+	// called). `evo run` gives all its workers its own start, so that a restarted worker
+	// does not get a fresh budget.
+	WallStart time.Time
 
 	// HeartbeatInterval is how often a worker rewrites its heartbeat (0 = 10s). A heartbeat
 	// older than three intervals counts as a dead worker.

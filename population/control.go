@@ -20,8 +20,33 @@ type Control struct {
 	// Stop asks every worker to abandon its current child and exit cleanly. Setting it back
 	// to false lets workers started later run again.
 	Stop bool `json:"stop,omitempty"`
+	// MaxIndividuals, MaxFLOPs and MaxWall, when set, replace the budgets of experiment.json
+	// (Config's fields of the same names); 0 means no limit, nil keeps experiment.json's.
+	MaxIndividuals *int      `json:"max_individuals,omitempty"`
+	MaxFLOPs       *float64  `json:"max_flops,omitempty"`
+	MaxWall        *Duration `json:"max_wall,omitempty"`
 	// Updated is when the control was last written.
 	Updated time.Time `json:"updated,omitzero"`
+}
+
+// Duration is a time.Duration that reads and writes as "1h30m" in JSON.
+type Duration time.Duration
+
+// MarshalJSON writes d as a Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads a Go duration string such as "90m".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string like \"90m\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
 }
 
 // Validate checks the values of c.
@@ -30,7 +55,27 @@ func (c Control) Validate() error {
 		return fmt.Errorf("%w: mutations per child %d must be at least 0 (0 = the experiment's setting)",
 			ErrControl, c.MutationsPerChild)
 	}
+	if (c.MaxIndividuals != nil && *c.MaxIndividuals < 0) || (c.MaxFLOPs != nil && *c.MaxFLOPs < 0) ||
+		(c.MaxWall != nil && *c.MaxWall < 0) {
+		return fmt.Errorf("%w: budgets must not be negative (0 = no limit)", ErrControl)
+	}
 	return nil
+}
+
+// Limits returns the budgets in force under c: experiment.json's (cfg), each replaced by c's
+// when c sets it.
+func (c Control) Limits(cfg Config) Limits {
+	l := Limits{MaxIndividuals: cfg.MaxIndividuals, MaxFLOPs: cfg.MaxFLOPs, MaxWall: cfg.MaxWall}
+	if c.MaxIndividuals != nil {
+		l.MaxIndividuals = *c.MaxIndividuals
+	}
+	if c.MaxFLOPs != nil {
+		l.MaxFLOPs = *c.MaxFLOPs
+	}
+	if c.MaxWall != nil {
+		l.MaxWall = time.Duration(*c.MaxWall)
+	}
+	return l
 }
 
 // mutations returns the number of mutations per child under c.

@@ -38,13 +38,23 @@
 //
 // Live controls live in control.json (SetControl, ReadControl): mutations per child, a weight
 // reset (every child whose parent's weights were trained before the reset starts fresh through
-// the RESET-WEIGHTS mutation and is marked reset), and stop. Workers read it before every step
-// and every ControlPoll while a child trains, so a stop abandons the child in training.
+// the RESET-WEIGHTS mutation and is marked reset), stop, and budgets. Workers read it before
+// every step, and while a child trains whenever control.json changes on their host (fsnotify,
+// through the store's WatchControl) and every ControlPoll besides (the only way a change made on
+// another NFS client arrives), so a stop abandons the child in training.
 //
-// A worker stops when the stop control is set, or when the experiment has trained
-// MaxIndividuals individuals, spent MaxFLOPs, or run MaxWall since the first worker started;
-// these are read from the shared history (at most every StopCheckInterval, reading only what
-// was appended since the last check) plus the worker's own births since.
+// Budgets. A worker stops when the stop control is set or a budget is reached. MaxIndividuals
+// and MaxFLOPs count the experiment's totals — every worker, every invocation, read from the
+// shared history (at most every StopCheckInterval, reading only what was appended since the last check) plus the worker's own births since and the
+// counts in the heartbeats — so they end the experiment, not one run. MaxWall counts the wall
+// time of one invocation from Config.WallStart, so that starting a worker again (a rerun of a
+// command, a cluster job resubmitted a day later) always makes progress when only a wall budget
+// is set. control.json may replace each budget (Control.MaxIndividuals, MaxFLOPs, MaxWall; 0 =
+// no limit, unset = Config's): Control.Limits gives the budgets in force, and a worker applies a
+// change from its next step on, so a budget can be raised on a finished experiment or raised
+// and lowered on a live one. A worker started when a total is already reached stops at once.
+// Worker.StopMessage says why a worker stopped, with the numbers and how to go on
+// (Limits.Reached, StopMessage).
 //
 // Every random draw of a reproduction derives from ChildSeed(experiment seed, key), where the
 // key "<worker>/<n>" and the seed are recorded in the child's metadata: Reproduce(parent

@@ -98,9 +98,10 @@ func (w *Worker) train(ctx context.Context, job Job) (Outcome, error) {
 	defer cancel(nil)
 	done := make(chan struct{})
 	finished := make(chan struct{})
+	last := w.ctl
 	go func() {
 		defer close(finished)
-		w.watch(tctx, cancel, done)
+		w.watch(tctx, cancel, done, last)
 	}()
 	out, err := w.trainer.Train(tctx, job)
 	close(done)
@@ -118,25 +119,49 @@ func (w *Worker) train(ctx context.Context, job Job) (Outcome, error) {
 	return out, nil
 }
 
-// watch polls the controls while a child trains.
-func (w *Worker) watch(ctx context.Context, cancel context.CancelCauseFunc, done <-chan struct{}) {
-	t := time.NewTicker(w.cfg.ControlPoll)
-	defer t.Stop()
+// watch reads the controls while a child trains: when control.json changes on this host
+// (fsnotify, through the store's WatchControl) and every ControlPoll (the truth on NFS). It
+// cancels the training when the stop control is set or the wall-time budget in force (last is
+// the control read before the step) ends.
+func (w *Worker) watch(ctx context.Context, cancel context.CancelCauseFunc, done <-chan struct{}, last Control) {
+	wake := w.ctlWake
+	var tick <-chan time.Time
+	if wake == nil {
+		t := time.NewTicker(w.cfg.ControlPoll)
+		defer t.Stop()
+		tick = t.C
+	}
+	wall := time.NewTimer(w.cfg.ControlPoll)
+	defer wall.Stop()
 	for {
+		if l := last.Limits(w.cfg); l.MaxWall > 0 {
+			left := l.MaxWall - w.now().Sub(w.start)
+			if left <= 0 {
+				cancel(errBudget)
+				return
+			}
+			wall.Reset(left)
+		} else {
+			wall.Stop()
+		}
 		select {
 		case <-done:
 			return
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-wake:
+		case <-tick:
+		case <-wall.C:
+			continue
 		}
-		if c, err := ReadControl(w.store); err == nil && c.Stop {
+		c, err := ReadControl(w.store)
+		if err != nil {
+			continue
+		}
+		if c.Stop {
 			cancel(errStopRequested)
 			return
 		}
-		if w.cfg.MaxWall > 0 && w.now().Sub(w.start) >= w.cfg.MaxWall {
-			cancel(errBudget)
-			return
-		}
+		last = c
 	}
 }

@@ -137,11 +137,12 @@ func rates(s Reader, b *books, start, now time.Time) (perMin, flopsPerMin float6
 }
 
 // Remaining estimates the time until the first of cfg's stop conditions is met at the
-// current rates; ok is false when cfg has no stop condition or the rates are zero.
+// current rates; ok is false when cfg has no stop condition or the rates are zero. The wall
+// budget counts from cfg.WallStart (one invocation's start) and is left out when that is zero.
 func (r StatusReport) Remaining(cfg Config, now time.Time) (d time.Duration, ok bool) {
 	best := math.Inf(1)
-	if cfg.MaxWall > 0 && !r.Started.IsZero() {
-		best = math.Min(best, r.Started.Add(cfg.MaxWall).Sub(now).Minutes())
+	if cfg.MaxWall > 0 && !cfg.WallStart.IsZero() {
+		best = math.Min(best, cfg.WallStart.Add(cfg.MaxWall).Sub(now).Minutes())
 	}
 	if cfg.MaxIndividuals > 0 && r.PerMinute > 0 {
 		best = math.Min(best, float64(cfg.MaxIndividuals-r.Trained)/r.PerMinute)

@@ -15,11 +15,12 @@ func TestRemaining(t *testing.T) {
 		ok   bool
 	}{
 		{"no budget", Config{}, 0, false},
-		{"wall", Config{MaxWall: 90 * time.Minute}, 30 * time.Minute, true},
+		{"wall", Config{MaxWall: 90 * time.Minute, WallStart: now.Add(-time.Hour)}, 30 * time.Minute, true},
+		{"wall without a start of this invocation", Config{MaxWall: 90 * time.Minute}, 0, false},
 		{"individuals", Config{MaxIndividuals: 160}, 30 * time.Minute, true},
 		{"flops", Config{MaxFLOPs: 1.1e12}, 10 * time.Minute, true},
-		{"first of several", Config{MaxWall: 90 * time.Minute, MaxIndividuals: 120}, 10 * time.Minute, true},
-		{"past", Config{MaxWall: 30 * time.Minute}, 0, true},
+		{"first of several", Config{MaxWall: 90 * time.Minute, WallStart: now.Add(-time.Hour), MaxIndividuals: 120}, 10 * time.Minute, true},
+		{"past", Config{MaxWall: 30 * time.Minute, WallStart: now.Add(-time.Hour)}, 0, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

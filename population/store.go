@@ -1,6 +1,7 @@
 package population
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -136,6 +137,18 @@ func (s storageStore) History(worker string) (HistoryWriter, error) {
 }
 
 func (s storageStore) WriteControl(data []byte) error { return s.r.WriteControl(data) }
+
+// controlWatcher is implemented by stores that can wake a worker when control.json changes,
+// so that a stop or a new budget reaches a training worker at once on this host.
+type controlWatcher interface {
+	// WatchControl wakes the channel when control.json may have changed, and at least every
+	// `every`; the channel is closed when ctx ends.
+	WatchControl(ctx context.Context, every time.Duration) <-chan struct{}
+}
+
+func (s storageStore) WatchControl(ctx context.Context, every time.Duration) <-chan struct{} {
+	return s.r.WatchControl(ctx, every)
+}
 
 // readMeta decodes the population metadata of a record.
 func readMeta(rec *Record) (*Meta, error) {

@@ -38,7 +38,9 @@ type Worker struct {
 	seq       int              // reproductions started, names the next child's key
 	metas     map[string]*Meta // records are write-once, so metadata is cached by id
 	ctl       Control          // the last control read successfully
-	start     time.Time        // the experiment's start (first worker start in the history)
+	start     time.Time        // this invocation's start, from which MaxWall counts
+	ctlWake   <-chan struct{}  // wakes when control.json may have changed (nil: poll)
+	stopMsg   string           // why Run stopped, for a person
 	base      totals           // totals of the last history scan
 	own       totals           // this worker's births since that scan
 	beats     totals           // the sum of all heartbeats' counts at the last read
@@ -113,6 +115,15 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}()
 	started := w.now().UTC()
+	w.start = w.cfg.WallStart
+	if w.start.IsZero() {
+		w.start = started
+	}
+	wctx, wstop := context.WithCancel(ctx)
+	defer wstop()
+	if cw, ok := w.store.(controlWatcher); ok {
+		w.ctlWake = cw.WatchControl(wctx, w.cfg.ControlPoll)
+	}
 	w.mu.Lock()
 	w.st.Started = started
 	w.mu.Unlock()
@@ -134,12 +145,18 @@ func (w *Worker) Run(ctx context.Context) error {
 	hbStop()
 	hbDone.Wait()
 	w.setState(StateStopped, func(s *WorkerStatus) { s.StopReason = reason; s.Parent = "" })
-	w.log.Info("worker stopped", "reason", reason)
+	w.stopMsg = w.stopMessage(reason)
+	w.log.Info("worker stopped", "reason", reason, "why", w.stopMsg)
 	if err := w.event(Event{Event: EventStop, Reason: reason}); err != nil && runErr == nil {
 		runErr = err
 	}
 	return runErr
 }
+
+// StopMessage says, after Run returned, why the worker stopped, with the numbers and how to
+// go on (e.g. "600 individuals trained (limit 600); raise it with `evo control
+// --max-individuals 1200`").
+func (w *Worker) StopMessage() string { return w.stopMsg }
 
 // Stop reasons.
 const (
@@ -264,6 +281,9 @@ func (w *Worker) readControl() Control {
 	}
 	if c.MutationsPerChild != w.ctl.MutationsPerChild || !c.ResetAt.Equal(w.ctl.ResetAt) || c.Stop != w.ctl.Stop {
 		w.log.Info("control changed", "mutations_per_child", c.mutations(w.cfg), "reset_at", c.ResetAt, "stop", c.Stop)
+	}
+	if l := c.Limits(w.cfg); l != w.ctl.Limits(w.cfg) {
+		w.log.Info("budgets changed", "max_individuals", l.MaxIndividuals, "max_flops", l.MaxFLOPs, "max_wall", l.MaxWall)
 	}
 	w.ctl = c
 	return c

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"path/filepath"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -13,6 +14,21 @@ import (
 // on this host. Wake-ups are coalesced (the channel has room for one). The channel is closed
 // when ctx ends. every <= 0 means one second.
 func (r *Root) Watch(ctx context.Context, every time.Duration) <-chan struct{} {
+	return r.watch(ctx, every, []string{r.path(dirPopulation), r.dir}, nil)
+}
+
+// WatchControl is Watch for control.json alone: it wakes at least every `every`, and at once
+// when control.json is replaced on this host (fsnotify; another NFS client's change is seen at
+// the next periodic wake-up only). Changes to the population do not wake it.
+func (r *Root) WatchControl(ctx context.Context, every time.Duration) <-chan struct{} {
+	return r.watch(ctx, every, []string{r.dir}, func(ev fsnotify.Event) bool {
+		return filepath.Base(ev.Name) == fileControl
+	})
+}
+
+// watch wakes the returned channel every `every` and on each fsnotify event in dirs that
+// keep accepts (all events when keep is nil).
+func (r *Root) watch(ctx context.Context, every time.Duration, dirs []string, keep func(fsnotify.Event) bool) <-chan struct{} {
 	if every <= 0 {
 		every = time.Second
 	}
@@ -27,7 +43,7 @@ func (r *Root) Watch(ctx context.Context, every time.Duration) <-chan struct{} {
 	var errs <-chan error
 	w, err := fsnotify.NewWatcher()
 	if err == nil {
-		for _, p := range []string{r.path(dirPopulation), r.dir} {
+		for _, p := range dirs {
 			if aerr := w.Add(p); aerr != nil {
 				r.log.Info("storage: fsnotify unavailable here; periodic listing only", "dir", p, "err", aerr)
 			}
@@ -49,12 +65,14 @@ func (r *Root) Watch(ctx context.Context, every time.Duration) <-chan struct{} {
 				return
 			case <-t.C:
 				wake()
-			case _, ok := <-events:
+			case ev, ok := <-events:
 				if !ok {
 					events = nil
 					continue
 				}
-				wake()
+				if keep == nil || keep(ev) {
+					wake()
+				}
 			case err, ok := <-errs:
 				if !ok {
 					errs = nil

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"evo/train"
 )
 
 // experimentConfig is what `evo init` writes to experiment.json, once. Every worker of the
@@ -36,7 +38,9 @@ type experimentConfig struct {
 	Steps int `json:"steps"`
 	// BatchSize is the training batch (paper: 50).
 	BatchSize int `json:"batch_size"`
-	// Momentum, WeightDecay and BNDecay of SGD and batch norm.
+	// Momentum, WeightDecay and BNDecay of SGD and batch norm. A 0 means 0 (momentum 0 is
+	// plain SGD, weight decay 0 none); a file without momentum or weight_decay gets the
+	// defaults 0.9 and 1e-4 (decodeConfig), and `evo init` always writes both.
 	Momentum    float64 `json:"momentum"`
 	WeightDecay float64 `json:"weight_decay"`
 	BNDecay     float64 `json:"bn_decay"`
@@ -179,7 +183,9 @@ func (c *experimentConfig) encode() ([]byte, error) {
 func decodeConfig(b []byte) (*experimentConfig, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	var c experimentConfig
+	// Fields the file leaves out keep these values: the defaults. Fields it sets, 0 included,
+	// replace them.
+	c := experimentConfig{Momentum: train.DefaultMomentum, WeightDecay: train.DefaultWeightDecay}
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("experiment.json: %w (the file is written by `evo init`; do not edit it by hand)", err)
 	}

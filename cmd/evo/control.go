@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -12,17 +13,27 @@ import (
 func controlCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "control",
-		Usage: "change a live run: mutations per child, reset the population's weights, stop",
+		Usage: "change a live run: mutations per child, reset the population's weights, stop, budgets",
 		Description: "Every worker picks a change up within seconds, without a restart (the paper's\n" +
-			"Figure 4 interventions). Without flags, prints the control in force.\n" +
-			"  evo control --mutations 5      raise the mutations per child (0 = back to experiment.json)\n" +
-			"  evo control --reset-weights    children of every individual alive now start from fresh weights\n" +
-			"  evo control --stop             workers abandon their child and exit; --resume undoes it",
+			"Figure 4 interventions); on the worker's own host a change arrives at once. Without flags,\n" +
+			"prints the control in force. Changes are kept in control.json and apply to later runs too.\n" +
+			"  evo control --mutations 5           raise the mutations per child (0 = back to experiment.json)\n" +
+			"  evo control --reset-weights         children of every individual alive now start from fresh weights\n" +
+			"  evo control --stop                  workers abandon their child and exit; --resume undoes it\n" +
+			"  evo control --max-individuals 1200  raise (or lower) the experiment's individuals budget\n" +
+			"  evo control --max-flops 2e15        the same for the FLOPs budget\n" +
+			"  evo control --max-wall 2h           the wall time of each run of `evo run`/`evo worker`\n" +
+			"A budget of 0 means no limit; a budget flag left out keeps what is in force; --budgets-from-experiment\n" +
+			"goes back to experiment.json's budgets.",
 		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
 			&cli.IntFlag{Name: "mutations", EnvVars: []string{"EVO_CONTROL_MUTATIONS"}, Usage: "mutations per child (0 = the experiment's setting)"},
 			&cli.BoolFlag{Name: "reset-weights", Usage: "reset the weights of the population (once per individual alive now)"},
 			&cli.BoolFlag{Name: "stop", Usage: "ask every worker to stop"},
 			&cli.BoolFlag{Name: "resume", Usage: "clear a stop request so that workers may run again"},
+			&cli.IntFlag{Name: "max-individuals", Usage: "budget: individuals trained by the experiment in all (0 = no limit)", DefaultText: "unchanged"},
+			&cli.Float64Flag{Name: "max-flops", Usage: "budget: FLOPs spent by the experiment in all (0 = no limit)", DefaultText: "unchanged"},
+			&cli.DurationFlag{Name: "max-wall", Usage: "budget: wall time of each run of evo run or evo worker (0 = no limit)", DefaultText: "unchanged"},
+			&cli.BoolFlag{Name: "budgets-from-experiment", Usage: "drop the budgets set here: experiment.json's apply again"},
 		},
 		Action: runControl,
 	}
@@ -40,8 +51,17 @@ func runControl(c *cli.Context) error {
 	if c.IsSet("mutations") && c.Int("mutations") < 0 {
 		return fmt.Errorf("--mutations %d: must be at least 0", c.Int("mutations"))
 	}
+	budget := c.IsSet("max-individuals") || c.IsSet("max-flops") || c.IsSet("max-wall")
+	if budget && c.Bool("budgets-from-experiment") {
+		return fmt.Errorf("--budgets-from-experiment drops the budgets that --max-individuals, --max-flops and --max-wall set: give one or the others")
+	}
+	if (c.IsSet("max-individuals") && c.Int("max-individuals") < 0) || (c.IsSet("max-flops") && c.Float64("max-flops") < 0) ||
+		(c.IsSet("max-wall") && c.Duration("max-wall") < 0) {
+		return fmt.Errorf("budgets must not be negative (--max-individuals %d, --max-flops %g, --max-wall %s): 0 means no limit",
+			c.Int("max-individuals"), c.Float64("max-flops"), c.Duration("max-wall"))
+	}
 	var ctl population.Control
-	if c.IsSet("mutations") || c.Bool("reset-weights") || c.Bool("stop") || c.Bool("resume") {
+	if c.IsSet("mutations") || c.Bool("reset-weights") || c.Bool("stop") || c.Bool("resume") || budget || c.Bool("budgets-from-experiment") {
 		now := time.Now()
 		ctl, err = population.SetControl(e.store, now, func(ctl *population.Control) {
 			if c.IsSet("mutations") {
@@ -55,6 +75,21 @@ func runControl(c *cli.Context) error {
 			}
 			if c.Bool("resume") {
 				ctl.Stop = false
+			}
+			if c.Bool("budgets-from-experiment") {
+				ctl.MaxIndividuals, ctl.MaxFLOPs, ctl.MaxWall = nil, nil, nil
+			}
+			if c.IsSet("max-individuals") {
+				n := c.Int("max-individuals")
+				ctl.MaxIndividuals = &n
+			}
+			if c.IsSet("max-flops") {
+				f := c.Float64("max-flops")
+				ctl.MaxFLOPs = &f
+			}
+			if c.IsSet("max-wall") {
+				d := population.Duration(c.Duration("max-wall"))
+				ctl.MaxWall = &d
 			}
 		})
 	} else {
@@ -72,5 +107,59 @@ func runControl(c *cli.Context) error {
 	}
 	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s\nstop requested:      %v\n",
 		m, e.cfg.MutationsPerChild, fmtTime(ctl.ResetAt), ctl.Stop)
+	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", limitsLine(ctl, e.populationConfigFromFile()))
 	return nil
+}
+
+// limitsLine describes the budgets in force under ctl and where each comes from.
+func limitsLine(ctl population.Control, cfg population.Config) string {
+	l := ctl.Limits(cfg)
+	from := func(set bool) string {
+		if set {
+			return "control.json"
+		}
+		return "experiment.json"
+	}
+	return fmt.Sprintf("individuals %s (%s), FLOPs %s (%s), wall %s per run (%s)",
+		countLimit(l.MaxIndividuals), from(ctl.MaxIndividuals != nil),
+		flopsLimit(l.MaxFLOPs), from(ctl.MaxFLOPs != nil),
+		wallLimit(l.MaxWall), from(ctl.MaxWall != nil))
+}
+
+// budgetLine describes the budgets l and the experiment's progress towards them.
+func budgetLine(l population.Limits, trained int, flops float64) string {
+	var parts []string
+	if l.MaxIndividuals > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d individuals (%.0f%%)", trained, l.MaxIndividuals, 100*float64(trained)/float64(l.MaxIndividuals)))
+	} else {
+		parts = append(parts, fmt.Sprintf("%d individuals (no limit)", trained))
+	}
+	if l.MaxFLOPs > 0 {
+		parts = append(parts, fmt.Sprintf("%s of %s FLOPs (%.0f%%)", si(flops), si(l.MaxFLOPs), 100*flops/l.MaxFLOPs))
+	} else {
+		parts = append(parts, fmt.Sprintf("%s FLOPs (no limit)", si(flops)))
+	}
+	parts = append(parts, "wall "+wallLimit(l.MaxWall)+" per run")
+	return strings.Join(parts, ", ")
+}
+
+func countLimit(n int) string {
+	if n == 0 {
+		return "no limit"
+	}
+	return fmt.Sprint(n)
+}
+
+func flopsLimit(f float64) string {
+	if f == 0 {
+		return "no limit"
+	}
+	return fmt.Sprintf("%.3g", f)
+}
+
+func wallLimit(d time.Duration) string {
+	if d == 0 {
+		return "no limit"
+	}
+	return d.String()
 }

@@ -87,13 +87,20 @@ func (cfg *experimentConfig) populationConfig(d *data.Dataset) population.Config
 	}
 }
 
-// trainConfig is the training settings of every individual.
+// trainConfig is the training settings of every individual. experiment.json's 0 for momentum
+// or weight decay means 0, which train.Config spells as a negative value (its 0 is "default").
 func (cfg *experimentConfig) trainConfig(log *slog.Logger) train.Config {
+	explicit := func(v float64) float64 {
+		if v == 0 {
+			return -1
+		}
+		return v
+	}
 	return train.Config{
 		Steps:           cfg.Steps,
 		BatchSize:       cfg.BatchSize,
-		Momentum:        cfg.Momentum,
-		WeightDecay:     cfg.WeightDecay,
+		Momentum:        explicit(cfg.Momentum),
+		WeightDecay:     explicit(cfg.WeightDecay),
 		BNDecay:         cfg.BNDecay,
 		MaxEvalExamples: cfg.MaxEvalExamples,
 		MaxParams:       cfg.MaxParams,

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -34,6 +35,8 @@ func runInit(c *cli.Context) error {
 	defer root.Close()
 	fmt.Fprintf(c.App.Writer, "experiment %s: preset %s, data set %s, population %d, %d steps per individual\n",
 		root.Dir(), cfg.Preset, cfg.Dataset, cfg.Population, cfg.Steps)
+	fmt.Fprintf(c.App.Writer, "budgets: individuals %s and FLOPs %s for the whole experiment, wall time %s for each run (change them later with `evo control --max-individuals/--max-flops/--max-wall`)\n",
+		countLimit(cfg.MaxIndividuals), flopsLimit(cfg.MaxFLOPs), wallLimit(time.Duration(cfg.MaxWall)))
 	fmt.Fprintf(c.App.Writer, "start workers with `evo run --dir %s` (this machine) or `evo worker --dir %s` (clusters)\n", root.Dir(), root.Dir())
 	return nil
 }
@@ -50,7 +53,7 @@ func initExperiment(c *cli.Context, cfg *experimentConfig) (*storage.Root, error
 	dir := c.Path("dir")
 	root, err := storage.Init(dir, b, storage.Options{Logger: newLogger(c)})
 	if errors.Is(err, storage.ErrConfigMismatch) {
-		return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): use another --dir, or resume it with `evo run --dir %s --resume`", dir, dir, dir)
+		return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): use another --dir, or resume it with `evo run --dir %s` and no settings flags", dir, dir, dir)
 	}
 	return root, err
 }

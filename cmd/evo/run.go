@@ -36,9 +36,12 @@ func runCommand() *cli.Command {
 		Usage: "the main job: create or resume an experiment and evolve it with N workers on this machine",
 		Description: "Creates --dir from --preset (default: the built-in digits data set, about three minutes on\n" +
 			"two cores) or resumes it if it exists, starts --workers worker processes and a garbage\n" +
-			"collector, shows progress, and stops at the budget or on Ctrl-C. It then prints the best\n" +
-			"individual and its test accuracy. Run it again to resume: nothing published is lost.\n" +
-			"Worker logs go to DIR/logs/.",
+			"collector, shows progress, and stops at a budget or on Ctrl-C, saying why. It then prints the\n" +
+			"best individual and its test accuracy. Run it again to resume: nothing published is lost.\n" +
+			"--max-wall counts each run of this command, so running it again always makes progress;\n" +
+			"--max-individuals and --max-flops count the experiment's totals: when one is reached, raise\n" +
+			"it with `evo control --max-individuals N` (or --max-flops), live or before the next run.\n" +
+			"The workers end when this command ends, however it ends. Worker logs go to DIR/logs/.",
 		Flags:  append(flags, configFlags()...),
 		Action: runRun,
 	}
@@ -67,6 +70,24 @@ func runRun(c *cli.Context) error {
 	fmt.Fprintf(c.App.ErrWriter, "evo: %s on %s (%d train / %d validation / %d test), population %d, %d steps per individual, %d workers × %d threads\n",
 		e.root.Dir(), d.Name, d.Train.Len(), d.Val.Len(), d.Test.Len(), e.cfg.Population, e.cfg.Steps, n, c.Int("threads"))
 
+	// A budget of the experiment's totals that is already reached, or a stop in force, ends the
+	// run before any worker starts: say so, with the numbers and how to go on.
+	st, err := population.Status(e.store, time.Now())
+	if err != nil {
+		return err
+	}
+	lim := st.Control.Limits(e.populationConfigFromFile())
+	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", budgetLine(lim, st.Trained, st.FLOPsTotal))
+	if st.Control.Stop {
+		fmt.Fprintf(c.App.ErrWriter, "evo: not started: %s\n", population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal))
+		return summarise(ctx, c, e, d)
+	}
+	if reason, msg := lim.Reached(st.Trained, st.FLOPsTotal, 0); reason != "" {
+		fmt.Fprintf(c.App.ErrWriter, "evo: nothing to do: %s\n", msg)
+		return summarise(ctx, c, e, d)
+	}
+
+	runStart := time.Now().UTC()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -75,14 +96,14 @@ func runRun(c *cli.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- superviseWorker(runCtx, c, e, i, dataDir)
+			errs <- superviseWorker(runCtx, c, e, i, dataDir, runStart)
 		}()
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	go collectGarbage(runCtx, e, c.Duration("gc-every"))
 
-	progress := newProgress(c.App.ErrWriter, e)
+	progress := newProgress(c.App.ErrWriter, e, runStart)
 	tick := time.NewTicker(progress.every)
 	defer tick.Stop()
 loop:
@@ -103,13 +124,30 @@ loop:
 			firstErr = err
 		}
 	}
-	if ctx.Err() != nil {
-		fmt.Fprintf(c.App.ErrWriter, "evo: interrupted; resume with `evo run --dir %s`\n", e.root.Dir())
-	}
+	fmt.Fprintf(c.App.ErrWriter, "evo: stopped: %s\n", whyStopped(ctx, e, runStart))
 	if err := summarise(context.WithoutCancel(ctx), c, e, d); err != nil {
 		return err
 	}
 	return firstErr
+}
+
+// whyStopped says why the workers of a run ended, from what the experiment says now.
+func whyStopped(ctx context.Context, e *experiment, runStart time.Time) string {
+	if ctx.Err() != nil {
+		return fmt.Sprintf("interrupted; resume with `evo run --dir %s`", e.root.Dir())
+	}
+	st, err := population.Status(e.store, time.Now())
+	if err != nil {
+		return fmt.Sprintf("all workers ended; the status is unreadable (%v)", err)
+	}
+	lim := st.Control.Limits(e.populationConfigFromFile())
+	if st.Control.Stop {
+		return population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal)
+	}
+	if reason, msg := lim.Reached(st.Trained, st.FLOPsTotal, time.Since(runStart)); reason != "" {
+		return msg
+	}
+	return fmt.Sprintf("all workers ended before a budget was reached; see their logs in %s", e.root.LogDir())
 }
 
 // createOrResume initialises --dir, or reopens it when it already holds an experiment. Config
@@ -169,7 +207,11 @@ const (
 
 // superviseWorker runs `evo worker` number i as a child process until it exits cleanly (the
 // budget was reached or a stop was requested) or ctx ends, restarting it after a crash.
-func superviseWorker(ctx context.Context, c *cli.Context, e *experiment, i int, dataDir string) error {
+// Each worker gets the run's start as its wall-time start (so a restarted worker does not get
+// a fresh budget) and is tied to this process: on Linux the kernel sends it SIGTERM when this
+// process dies (ownChild), and everywhere it watches a pipe whose write end only this process
+// holds, and stops cleanly when the pipe reaches EOF.
+func superviseWorker(ctx context.Context, c *cli.Context, e *experiment, i int, dataDir string, runStart time.Time) error {
 	self, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the evo binary to start workers: %w", err)
@@ -184,11 +226,11 @@ func superviseWorker(ctx context.Context, c *cli.Context, e *experiment, i int, 
 		}
 		cmd := exec.CommandContext(ctx, self, "worker", "--dir", e.root.Dir(), "--data", dataDir,
 			"--download=false", "--name", name, "--threads", strconv.Itoa(c.Int("threads")),
-			"--log-level", c.String("log-level"))
+			"--log-level", c.String("log-level"), "--wall-start", runStart.Format(time.RFC3339Nano))
 		cmd.Stdout, cmd.Stderr = logf, logf
 		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 		cmd.WaitDelay = stopGrace
-		err = cmd.Run()
+		err = runOwned(cmd)
 		logf.Close()
 		if err == nil || ctx.Err() != nil {
 			return nil
@@ -205,6 +247,26 @@ func superviseWorker(ctx context.Context, c *cli.Context, e *experiment, i int, 
 	}
 }
 
+// runOwned runs cmd as a worker tied to this process (see superviseWorker): the read end of a
+// pipe is its fd 3, named by EVO_PARENT_PIPE; the write end stays here, open until cmd ends,
+// and the kernel closes it when this process dies.
+func runOwned(cmd *exec.Cmd) error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("pipe to a worker: %w", err)
+	}
+	defer w.Close()
+	cmd.ExtraFiles = []*os.File{r}
+	cmd.Env = append(os.Environ(), parentPipeEnv+"=3")
+	ownChild(cmd)
+	err = cmd.Start()
+	r.Close()
+	if err != nil {
+		return err
+	}
+	return cmd.Wait()
+}
+
 func sanitize(s string) string {
 	b := []byte(s)
 	for i, ch := range b {
@@ -215,14 +277,19 @@ func sanitize(s string) string {
 	return string(b)
 }
 
-// collectGarbage runs the garbage collector with the default grace periods until ctx ends.
+// gcMinGap is the shortest time between two collections that events on this host trigger.
+const gcMinGap = 5 * time.Second
+
+// collectGarbage runs the garbage collector with the default grace periods until ctx ends:
+// every `every` (the truth on a shared filesystem), and when fsnotify reports a change in the
+// population on this host, at most every gcMinGap.
 func collectGarbage(ctx context.Context, e *experiment, every time.Duration) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(every):
+	var last time.Time
+	for range e.root.Watch(ctx, every) {
+		if time.Since(last) < min(gcMinGap, every) {
+			continue
 		}
+		last = time.Now()
 		plan, err := e.root.PlanGC(ctx, storage.GCOptions{})
 		if err == nil {
 			_, err = e.root.ExecuteGC(ctx, plan)
@@ -292,13 +359,14 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Datas
 type progress struct {
 	w     io.Writer
 	e     *experiment
+	start time.Time // the run's start, from which its wall budget counts
 	tty   bool
 	every time.Duration
 	shown bool
 }
 
-func newProgress(w io.Writer, e *experiment) *progress {
-	p := &progress{w: w, e: e, every: 30 * time.Second}
+func newProgress(w io.Writer, e *experiment, start time.Time) *progress {
+	p := &progress{w: w, e: e, start: start, every: 30 * time.Second}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.tty, p.every = true, time.Second
@@ -318,7 +386,10 @@ func (p *progress) show() {
 	line := fmt.Sprintf("%s  trained %d  alive %d  best %.4f  %.1f/min  %s FLOPs  workers %d",
 		human(time.Duration(st.ElapsedSeconds*float64(time.Second))), st.Trained, st.Alive, st.Best.Fitness,
 		st.PerMinute, si(st.FLOPsTotal), st.Workers)
-	if d, ok := st.Remaining(p.e.populationConfigFromFile(), time.Now()); ok {
+	cfg := p.e.populationConfigFromFile()
+	l := st.Control.Limits(cfg)
+	cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, p.start
+	if d, ok := st.Remaining(cfg, time.Now()); ok {
 		line += "  budget in " + human(d)
 	}
 	if p.tty {

@@ -19,7 +19,8 @@ func statusCommand() *cli.Command {
 		Usage: "show the state of an experiment: alive, trained, best, FLOPs, workers",
 		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
 			&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, EnvVars: []string{"EVO_WATCH"}, Usage: "refresh until interrupted"},
-			&cli.DurationFlag{Name: "every", Value: 5 * time.Second, EnvVars: []string{"EVO_WATCH_EVERY"}, Usage: "refresh interval of --watch"},
+			&cli.DurationFlag{Name: "every", Value: 5 * time.Second, EnvVars: []string{"EVO_WATCH_EVERY"},
+				Usage: "refresh interval of --watch (a change on this host refreshes at once, at most every second)"},
 		},
 		Action: runStatus,
 	}
@@ -31,7 +32,12 @@ func runStatus(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
+	var wake <-chan struct{}
+	if c.Bool("watch") {
+		wake = e.root.Watch(c.Context, c.Duration("every"))
+	}
 	for {
+		shown := time.Now()
 		r, err := population.Status(e.store, time.Now())
 		if err != nil {
 			return err
@@ -44,10 +50,16 @@ func runStatus(c *cli.Context) error {
 		if err != nil || !c.Bool("watch") {
 			return err
 		}
-		select {
-		case <-c.Context.Done():
+		if _, ok := <-wake; !ok {
 			return nil
-		case <-time.After(c.Duration("every")):
+		}
+		// Events come with every birth and kill: refresh at most once a second.
+		if d := time.Second - time.Since(shown); d > 0 {
+			select {
+			case <-c.Context.Done():
+				return nil
+			case <-time.After(min(d, c.Duration("every"))):
+			}
 		}
 		if !c.Bool("json") {
 			fmt.Fprintln(c.App.Writer)
@@ -66,15 +78,18 @@ func (e *experiment) printStatus(w io.Writer, r population.StatusReport) error {
 	} else {
 		fmt.Fprintf(w, "best        (none alive yet)\n")
 	}
-	fmt.Fprintf(w, "FLOPs       %s spent", si(r.FLOPsTotal))
-	if cfg.MaxFLOPs > 0 {
-		fmt.Fprintf(w, " of %s (%.1f%%)", si(cfg.MaxFLOPs), 100*r.FLOPsTotal/cfg.MaxFLOPs)
+	lim := r.Control.Limits(e.populationConfigFromFile())
+	fmt.Fprintf(w, "FLOPs       %s spent\n", si(r.FLOPsTotal))
+	fmt.Fprintf(w, "budgets     %s\n", budgetLine(lim, r.Trained, r.FLOPsTotal))
+	if r.Control.MaxIndividuals != nil || r.Control.MaxFLOPs != nil || r.Control.MaxWall != nil {
+		fmt.Fprintf(w, "            %s\n", limitsLine(r.Control, e.populationConfigFromFile()))
 	}
-	fmt.Fprintln(w)
 	fmt.Fprintf(w, "workers     %d alive\n", r.Workers)
 	if !r.Started.IsZero() {
 		fmt.Fprintf(w, "elapsed     %s", human(time.Duration(r.ElapsedSeconds*float64(time.Second))))
-		if d, ok := r.Remaining(e.populationConfigFromFile(), time.Now()); ok {
+		pc := e.populationConfigFromFile()
+		pc.MaxIndividuals, pc.MaxFLOPs, pc.MaxWall = lim.MaxIndividuals, lim.MaxFLOPs, 0 // the wall budget is per run
+		if d, ok := r.Remaining(pc, time.Now()); ok {
 			if d > 0 {
 				fmt.Fprintf(w, ", about %s to the budget", human(d))
 			} else {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -12,15 +15,26 @@ import (
 	"evo/storage"
 )
 
+// parentPipeEnv names the file descriptor of a pipe whose write end the parent `evo run`
+// holds: when the parent dies, however it dies, the worker reads EOF and stops cleanly.
+const parentPipeEnv = "EVO_PARENT_PIPE"
+
 func workerCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "worker",
 		Usage: "run one worker on an existing experiment (for clusters: start as many as you like, anywhere)",
-		Description: "A worker evolves the shared population until a budget in experiment.json is reached, a\n" +
-			"stop is requested (`evo control --stop`), or it receives SIGINT/SIGTERM. Workers may be\n" +
-			"killed at any moment: at most the child being trained is lost, and the garbage collector\n" +
-			"reclaims its files. Logs go to stderr.",
-		Flags:  []cli.Flag{dirFlag, dataFlag, downloadFlag, nameFlag, threadsFlag, logLevelFlag},
+		Description: "A worker evolves the shared population until a budget is reached (experiment.json's, or\n" +
+			"control.json's when `evo control --max-...` set one), a stop is requested (`evo control --stop`),\n" +
+			"or it receives SIGINT/SIGTERM, and says why it stopped. --max-individuals and --max-flops count\n" +
+			"the whole experiment; --max-wall counts this worker's own run, so starting it again (a Slurm\n" +
+			"resubmission a day later) continues. Workers may be killed at any moment: at most the child\n" +
+			"being trained is lost, and the garbage collector reclaims its files. Logs go to stderr.",
+		Flags: []cli.Flag{dirFlag, dataFlag, downloadFlag, nameFlag, threadsFlag, logLevelFlag,
+			&cli.TimestampFlag{Name: "wall-start", Layout: time.RFC3339Nano, EnvVars: []string{"EVO_WALL_START"}, Hidden: true,
+				Usage: "when the wall-time budget of this run started (set by evo run for its workers; default: now)"},
+			&cli.DurationFlag{Name: "control-poll", EnvVars: []string{"EVO_CONTROL_POLL"}, Hidden: true,
+				Usage: "how often control.json is read while a child trains, besides fsnotify (0 = 2s)"},
+		},
 		Action: runWorker,
 	}
 }
@@ -29,12 +43,17 @@ func runWorker(c *cli.Context) error {
 	if n := c.Int("threads"); n > 0 {
 		runtime.GOMAXPROCS(n)
 	}
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	if err := watchParent(ctx, cancel); err != nil {
+		return err
+	}
 	e, err := openExperiment(c)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	d, err := loadData(c.Context, c, e.cfg.Dataset, c.App.ErrWriter)
+	d, err := loadData(ctx, c, e.cfg.Dataset, c.App.ErrWriter)
 	if err != nil {
 		return err
 	}
@@ -44,6 +63,10 @@ func runWorker(c *cli.Context) error {
 	}
 	log := e.log.With("worker", name)
 	pcfg := e.cfg.populationConfig(d)
+	if t := c.Timestamp("wall-start"); t != nil {
+		pcfg.WallStart = *t
+	}
+	pcfg.ControlPoll = c.Duration("control-poll")
 	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.trainConfig(log), log: log}
 	w, err := population.NewWorker(e.store, trainer, pcfg, name, log, time.Now)
 	if err != nil {
@@ -51,13 +74,41 @@ func runWorker(c *cli.Context) error {
 	}
 	log.Info("worker starting", "dir", e.root.Dir(), "dataset", d.Name, "seed", w.Seed(),
 		"threads", runtime.GOMAXPROCS(0), "pid", os.Getpid())
-	err = w.Run(c.Context)
+	err = w.Run(ctx)
 	if interrupted(err) {
-		log.Info("worker stopped by signal")
+		log.Info("worker stopped by signal or by the end of its parent")
+		fmt.Fprintf(c.App.ErrWriter, "evo: worker %s stopped: %s\n", name, w.StopMessage())
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("worker %s: %w", name, err)
 	}
+	fmt.Fprintf(c.App.ErrWriter, "evo: worker %s stopped: %s\n", name, w.StopMessage())
+	return nil
+}
+
+// watchParent cancels the worker when the pipe named by EVO_PARENT_PIPE reaches EOF: its
+// parent `evo run` ended, however it ended (the kernel closes the write end). Nothing is
+// written to the pipe; anything that is is ignored.
+func watchParent(ctx context.Context, cancel context.CancelFunc) error {
+	v := os.Getenv(parentPipeEnv)
+	if v == "" {
+		return nil
+	}
+	fd, err := strconv.Atoi(v)
+	if err != nil || fd < 3 {
+		return fmt.Errorf("%s=%q: want the number of an inherited file descriptor (3 or more)", parentPipeEnv, v)
+	}
+	f := os.NewFile(uintptr(fd), "parent-pipe")
+	if f == nil {
+		return fmt.Errorf("%s=%d: no such file descriptor", parentPipeEnv, fd)
+	}
+	go func() {
+		defer f.Close()
+		io.Copy(io.Discard, f)
+		if ctx.Err() == nil {
+			cancel()
+		}
+	}()
 	return nil
 }
