@@ -18,9 +18,10 @@ const (
 	// of a freshly killed id, also needs the files to stay. An hour covers both with a wide
 	// margin and costs only disk space.
 	DefaultGrace = time.Hour
-	// DefaultStaleStaging is the age after which a staging leftover of a worker on another host
-	// (whose liveness flock cannot tell) is collected. Writing a child takes seconds; six hours
-	// also absorbs clock skew between hosts and a worker stalled by a hung NFS server.
+	// DefaultStaleStaging is the staleness bound: how long a collector must watch a worker's
+	// heartbeat unchanged before it judges the worker dead, where no lock it shares proves it
+	// (see Liveness). Workers beat every few seconds; six hours also covers a worker stalled by
+	// a hung NFS server or paused by an operator, which would otherwise lose its child.
 	DefaultStaleStaging = 6 * time.Hour
 	// NoGrace, given as Grace or StaleStaging, means zero: collect regardless of age (tests, and
 	// an operator who has stopped every worker). Workers holding their lock in this process's
@@ -41,9 +42,10 @@ type GCOptions struct {
 	// Grace is the minimum age of a grave before it is removed; 0 means DefaultGrace, NoGrace
 	// means none.
 	Grace time.Duration
-	// StaleStaging is the minimum age of a staging leftover whose owner's liveness is unknown
-	// (another host); 0 means DefaultStaleStaging, NoGrace means none. Leftovers of workers known
-	// dead on this host are removed at any age; those of live local workers never.
+	// StaleStaging is the staleness bound given to Liveness: how long this process must have
+	// watched a worker's heartbeat unchanged before it removes the worker's stages and lock
+	// file; 0 means DefaultStaleStaging, NoGrace means none. Leftovers of workers whose lock is
+	// free in this process's lock domain are removed at once; those holding it never.
 	StaleStaging time.Duration
 	// MaxGraveyardBytes caps the bytes of the graves kept by Grace: when the graveyard holds
 	// more, the oldest graves are removed first, but never one younger than MinGraveGrace.

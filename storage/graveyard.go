@@ -94,4 +94,3 @@ func (r *Root) planGraves(grace time.Duration, maxBytes int64) ([]GCItem, error)
 	}
 	return items, nil
 }
-

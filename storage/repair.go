@@ -12,8 +12,9 @@ import (
 // Repair moves the entries named by problems (as returned by Check) to
 // quarantine/<unix-nanos>.<path-with-slashes-as-underscores>, where a person can inspect them. It
 // never deletes anything. Layout problems are not repairable and are skipped; so are entries
-// that are already gone, and leaks whose worker Liveness no longer judges dead. For a duplicate id the alive copy is quarantined: the histories record
-// it as killed, so it must not become a parent again. Failures are returned together.
+// that are already gone, and leaks whose worker Liveness no longer judges dead. For a duplicate
+// id the alive copy is quarantined: the histories record it as killed, so it must not become a
+// parent again. Failures are returned together.
 func (r *Root) Repair(ctx context.Context, ps []Problem) error {
 	var errs []error
 	moved := map[string]bool{}
