@@ -140,6 +140,18 @@ func (o *observer) observe(key, sig string, now time.Time) (unchanged time.Durat
 	return now.Sub(ob.firstSeen), ob.changed
 }
 
+// Watch remembers, on its owner's clock, when it first saw each fingerprint of the things it
+// watches. It is the staleness half of Liveness for callers that read heartbeats themselves
+// (the population's claim accounting). The zero value is ready; it is safe for concurrent use.
+type Watch struct{ o observer }
+
+// Observe records that key has fingerprint fp at now (the watcher's own clock) and returns how
+// long fp has been unchanged as watched here and whether a change of fp was ever seen. A thing
+// is stale when unchanged exceeds the caller's bound; a first sight is never stale.
+func (w *Watch) Observe(key, fp string, now time.Time) (unchanged time.Duration, changed bool) {
+	return w.o.observe(key, fp, now)
+}
+
 // stale is the staleness test: unchanged for longer than bound (bound 0: at once).
 func stale(unchanged, bound time.Duration) bool {
 	return bound <= 0 || unchanged > bound
