@@ -30,6 +30,7 @@ func runCommand() *cli.Command {
 			Usage: "CPU threads per worker (several single-threaded workers use cores best)"},
 		&cli.DurationFlag{Name: "gc-every", Value: 30 * time.Second, EnvVars: []string{"EVO_GC_EVERY"},
 			Usage: "interval of the garbage collector run alongside the workers"},
+		maxGraveyardFlag,
 	}
 	return &cli.Command{
 		Name:  "run",
@@ -80,7 +81,7 @@ func runRun(c *cli.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	go collectGarbage(runCtx, e, c.Duration("gc-every"))
+	go collectGarbage(runCtx, e, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")})
 
 	progress := newProgress(c.App.ErrWriter, e)
 	tick := time.NewTicker(progress.every)
@@ -215,15 +216,16 @@ func sanitize(s string) string {
 	return string(b)
 }
 
-// collectGarbage runs the garbage collector with the default grace periods until ctx ends.
-func collectGarbage(ctx context.Context, e *experiment, every time.Duration) {
+// collectGarbage runs the garbage collector with the default grace periods (and opts' graveyard
+// budget) until ctx ends. A failed pass is logged; the next one retries.
+func collectGarbage(ctx context.Context, e *experiment, every time.Duration, opts storage.GCOptions) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(every):
 		}
-		plan, err := e.root.PlanGC(ctx, storage.GCOptions{})
+		plan, err := e.root.PlanGC(ctx, opts)
 		if err == nil {
 			_, err = e.root.ExecuteGC(ctx, plan)
 		}

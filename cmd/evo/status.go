@@ -69,6 +69,9 @@ func (e *experiment) printStatus(w io.Writer, r population.StatusReport) error {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "workers     %d alive\n", r.Workers)
+	if n, b, err := e.root.GraveyardUsage(); err == nil {
+		fmt.Fprintf(w, "graveyard   %d graves, %sB (see `evo gc --max-graveyard-bytes`)\n", n, si(float64(b)))
+	}
 	if !r.Started.IsZero() {
 		fmt.Fprintf(w, "elapsed     %s", human(time.Duration(r.ElapsedSeconds*float64(time.Second))))
 		if d, ok := r.Remaining(e.populationConfigFromFile(), time.Now()); ok {
