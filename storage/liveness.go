@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -158,15 +159,15 @@ func stale(unchanged, bound time.Duration) bool {
 }
 
 // signature is a fingerprint of path as read now: "absent", or inode, size, mtime and a hash
-// of the content of small files. A heartbeat is replaced by rename, so each beat is a new inode
+// of the content of small files; "" if path cannot be read (no observation). A heartbeat is replaced by rename, so each beat is a new inode
 // even where mtimes are coarse.
 func (r *Root) signature(path string, hashMax int64) string {
 	st, err := r.fs.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "absent"
+	}
 	if err != nil {
-		if isGoneErr(err) {
-			return "absent"
-		}
-		return "error:" + err.Error()
+		return ""
 	}
 	var ino uint64
 	if s, ok := st.Sys().(*syscall.Stat_t); ok {
@@ -199,8 +200,14 @@ func (r *Root) Liveness(worker string, bound time.Duration) Liveness {
 		bound = 0
 	}
 	now := r.now()
-	unchanged, changed := r.obs.observe("heartbeat/"+worker,
-		r.signature(r.path(dirHeartbeats, worker+".json"), MaxHeartbeatSize), now)
+	// An unreadable heartbeat (EIO, a hung mount) is no observation at all: a lasting error
+	// must not pass for a heartbeat that stopped changing.
+	var unchanged time.Duration
+	changed, watched := false, false
+	if sig := r.signature(r.path(dirHeartbeats, worker+".json"), MaxHeartbeatSize); sig != "" {
+		unchanged, changed = r.obs.observe("heartbeat/"+worker, sig, now)
+		watched = true
+	}
 	fresh := changed && unchanged <= bound
 	rec, recOK := r.readLockRecord(worker)
 	self := r.domain()
@@ -214,7 +221,7 @@ func (r *Root) Liveness(worker string, bound time.Duration) Liveness {
 			free = true
 		}
 	}
-	if stale(unchanged, bound) {
+	if (watched || bound == 0) && stale(unchanged, bound) {
 		return Liveness{Dead, fmt.Sprintf("heartbeat unchanged for %v as watched here (bound %v)", unchanged.Round(time.Second), bound)}
 	}
 	if free && !fresh {

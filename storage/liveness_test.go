@@ -269,3 +269,23 @@ func TestGCJudgesAgainAtExecution(t *testing.T) {
 		t.Fatalf("execute: %+v %v; stage kept %v", res, err, exists(r, stage))
 	}
 }
+
+// TestLivenessUnreadableHeartbeat: a heartbeat that cannot be read (here: heartbeats/ is not a
+// directory, so lstat fails with ENOTDIR) is no observation; however long that lasts, it never
+// makes the worker stale.
+func TestLivenessUnreadableHeartbeat(t *testing.T) {
+	clock := newTestClock()
+	r := newTestRoot(t, clock)
+	obs := otherHost(t, r, clock, 0)
+	hb := r.path(dirHeartbeats)
+	if err := os.Rename(hb, hb+".away"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, hb, "")
+	for range 3 {
+		if l := obs.Liveness("w1", time.Minute); l.Verdict == Dead {
+			t.Fatalf("unreadable heartbeat judged dead: %s", l.Reason)
+		}
+		clock.Advance(time.Hour)
+	}
+}
