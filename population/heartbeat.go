@@ -2,7 +2,9 @@ package population
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -75,11 +77,16 @@ func (s WorkerStatus) Alive(now time.Time) bool {
 	if s.State == StateStopped {
 		return false
 	}
+	return now.Sub(s.Time) <= heartbeatStaleFactor*s.interval()
+}
+
+// interval is the worker's heartbeat interval (the default if it did not say).
+func (s WorkerStatus) interval() time.Duration {
 	iv := time.Duration(s.IntervalSeconds * float64(time.Second))
 	if iv <= 0 {
 		iv = DefaultHeartbeatInterval
 	}
-	return now.Sub(s.Time) <= heartbeatStaleFactor*iv
+	return iv
 }
 
 // setState changes the worker's status; a change of debt is written at once, because other
@@ -182,9 +189,14 @@ func (w *Worker) othersDebts() int {
 	return n
 }
 
-// others reads the heartbeats of the alive workers other than w. On the way it sums the
-// births and FLOPs of all heartbeats, dead workers' included, into w.beats: a lower bound of
-// the experiment's totals that is far cheaper than reading the history (see budget).
+// others reads the heartbeats of the workers other than w that are not dead. A worker is dead
+// when it said it stopped, or when w has watched its heartbeat (time and content) unchanged for
+// more than heartbeatStaleFactor of its intervals on w's own clock: a heartbeat's time comes
+// from its writer's clock, which may be minutes off, so it is never compared with w's clock.
+// Until then its claims count (the storage package's liveness rule: unknown is not dead). On
+// the way it sums the births and FLOPs of all heartbeats, dead workers' included, into w.beats:
+// a lower bound of the experiment's totals that is far cheaper than reading the history (see
+// budget).
 func (w *Worker) others() (map[string]WorkerStatus, error) {
 	hbs, err := w.store.Heartbeats()
 	if err != nil {
@@ -200,7 +212,12 @@ func (w *Worker) others() (map[string]WorkerStatus, error) {
 		}
 		sum.trained += s.Births
 		sum.flops += s.FLOPs
-		if s.Worker != w.id && s.Alive(now) {
+		if s.Worker == w.id || s.State == StateStopped {
+			continue
+		}
+		fp := fmt.Sprintf("%d/%x", h.Time.UnixNano(), sha256.Sum256(h.Data))
+		unchanged, _ := w.hbWatch.Observe(s.Worker, fp, now)
+		if unchanged <= heartbeatStaleFactor*s.interval() {
 			out[s.Worker] = s
 		}
 	}

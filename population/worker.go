@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"evo/storage"
 )
 
 // Worker is one of the many identical evolvers of an experiment (SPEC §5). Create it with
@@ -50,6 +52,8 @@ type Worker struct {
 	debtsAt   time.Time
 	failures  int       // consecutive failures, for back-off
 	stepStart time.Time // when the current step began
+
+	hbWatch storage.Watch // when this worker saw each other worker's heartbeat change (see others)
 }
 
 // NewWorker returns a worker named id (storage.NewWorkerID) that evolves the population of

@@ -24,7 +24,7 @@ const (
 	ProblemTorn      ProblemKind = "torn"      // a population directory without a valid record
 	ProblemCorrupt   ProblemKind = "corrupt"   // a recorded file missing, of the wrong size or checksum, or an unrecorded file
 	ProblemDuplicate ProblemKind = "duplicate" // an id in more than one place (alive and dead, or two graves)
-	ProblemLeak      ProblemKind = "leak"      // a staging leftover of a dead worker, or older than DefaultStaleStaging
+	ProblemLeak      ProblemKind = "leak"      // a staging leftover of a worker that Liveness judges dead
 	ProblemLayout    ProblemKind = "layout"    // a layout directory or experiment.json missing or wrong (not repairable)
 )
 
@@ -162,7 +162,6 @@ func (r *Root) checkGraveyard(add addFunc, where map[string][]string) {
 
 func (r *Root) checkStaging(add addFunc) {
 	entries, _ := r.fs.ReadDir(r.path(dirStaging))
-	now := r.now()
 	for _, e := range entries {
 		rel := filepath.Join(dirStaging, e.Name())
 		worker, _, ok := parseStaging(e.Name())
@@ -170,13 +169,8 @@ func (r *Root) checkStaging(add addFunc) {
 			add(ProblemForeign, rel, "not a stage (want <worker>.<id>/ or <worker>.tmp-<hex>)")
 			continue
 		}
-		switch r.workerLiveness(worker) {
-		case livenessDead:
-			add(ProblemLeak, rel, "its worker %s is dead; run the garbage collector", worker)
-		case livenessUnknown:
-			if age := now.Sub(r.newestMtime(r.path(rel))); age >= DefaultStaleStaging {
-				add(ProblemLeak, rel, "untouched for %v; run the garbage collector", age.Round(1e9))
-			}
+		if l := r.Liveness(worker, DefaultStaleStaging); l.Verdict == Dead {
+			add(ProblemLeak, rel, "its worker %s is dead (%s); run the garbage collector", worker, l.Reason)
 		}
 	}
 }

@@ -12,7 +12,7 @@
 //	staging/<w>.tmp-<hex>      temporary files of atomic replaces (heartbeats, control, config)
 //	heartbeats/<w>.json        one per worker, replaced atomically, mtime = time of the beat
 //	history/<w>.jsonl          one append-only event log per worker (and gc-<w>.jsonl per collector)
-//	locks/<w>.lock             gofrs/flock held by a live worker (liveness on this host only)
+//	locks/<w>.lock             gofrs/flock held by a live worker; records its lock domain and pid
 //	quarantine/                where Repair moves bad entries; nothing is ever deleted by it
 //	logs/                      free-form logs of the run's processes (evo run, scripts); never checked
 //
@@ -43,10 +43,55 @@
 //
 // Garbage collection (PlanGC, then ExecuteGC): removes graves older than DefaultGrace (NFS
 // attribute caches hide a rename for up to a minute, and a slow reader may still stream a
-// killed checkpoint) and staging leftovers of workers that are dead (their flock is free on this
-// host, or their pid is gone) or, for other hosts, untouched for DefaultStaleStaging. Every
-// removal is first written to the collector's GC log, so that a kill in the histories always has
-// its grave or a GC record. It never touches population/. Dry runs plan and report only.
+// killed checkpoint), then, under a byte budget (GCOptions.MaxGraveyardBytes), the oldest
+// remaining graves, but never one younger than MinGraveGrace; and the staging leftovers and lock
+// files of workers that Liveness judges dead. ExecuteGC judges each worker again before removing
+// its files, since a plan may be old. Every removal is first written to the collector's GC log,
+// so that a kill in the histories always has its grave or a GC record; a removal whose record
+// cannot be written (a full disk) is skipped and retried by the next collection. It never
+// touches population/. Dry runs plan and report only.
+//
+// # Liveness
+//
+// Workers run on many hosts, in containers, behind FUSE and caching mounts. Nothing of a worker
+// (a stage, its lock file) is ever removed unless Liveness says Dead, and it says Dead only on
+// proof. Two kinds of proof exist.
+//
+// Staleness, on the observer's clock. A worker replaces heartbeats/<w>.json every few seconds.
+// The observer (a collector, a checker) fingerprints that file as it reads it (absent, or inode,
+// size, mtime and content hash) and remembers, on its own clock, when it first saw each
+// fingerprint. The worker is dead when the fingerprint has not changed for longer than the
+// staleness bound (GCOptions.StaleStaging, default DefaultStaleStaging) since the observer first
+// saw it. A remote mtime is never compared with the local clock: with clocks skewed by minutes,
+// that comparison would make a live worker look old or a dead one young. The price: a process
+// that has just started has watched nothing yet and proves no staleness; a one-shot `evo gc` or
+// `evo check` reclaims or reports only what the second kind of proof covers, and a long-running
+// collector (`evo run`, `evo gc --loop`) reclaims the rest once it has watched it for the bound.
+// A paused worker (SIGSTOP, a hung server) shorter than the bound is therefore never dead; one
+// paused longer is, and finds its stage gone when it wakes: it loses that child, nothing else.
+//
+// A free lock, only in a shared lock domain. flock(2) is only meaningful between processes
+// that see the same lock table: the same kernel, reaching the experiment through the same
+// mount. Two mounts of one directory (two sshfs or FUSE mounts on one host, an NFS export
+// mounted by two containers, an object-store mount) each keep their own locks, so a lock held
+// through one looks free through the other, under the same host name. Register therefore
+// writes the owner's lock domain into its lock file: the kernel's boot id, the device number
+// of the experiment directory as the owner sees it, and the inode of its pid namespace, plus
+// its pid and host name for people. An observer whose boot id and device number are equal
+// shares the lock table: for it a held lock proves life, and a free lock proves death unless
+// the heartbeat has been seen changing within the bound (then the evidence disagrees and the
+// answer is Unknown). Where the pid namespace is shared too, an existing pid also keeps the
+// answer Unknown (a reused pid errs on the side of life); in another pid namespace the pid names
+// some other process and is ignored. A lock file without a domain (an older version, another
+// tool) proves nothing.
+//
+// Everything else is Unknown: wait for staleness. Check's leak reports and Repair's
+// quarantine of leaks follow the same rule, and the population's claim accounting (who may hold
+// a place in the population) applies the staleness half of it to heartbeats.
+//
+// Tests and the multi-host test bed simulate a skewed host clock with Options.ClockOffset (the
+// evo command reads it from EVO_CLOCK_OFFSET): ids, grave times and heartbeat times shift, and
+// liveness is unaffected because it measures only durations of one clock.
 //
 // Watching: fsnotify wakes a worker early for changes made on its own host; a periodic tick is
 // the truth everywhere, because fsnotify sees nothing done by other NFS clients.

@@ -18,13 +18,23 @@ const (
 	// of a freshly killed id, also needs the files to stay. An hour covers both with a wide
 	// margin and costs only disk space.
 	DefaultGrace = time.Hour
-	// DefaultStaleStaging is the age after which a staging leftover of a worker on another host
-	// (whose liveness flock cannot tell) is collected. Writing a child takes seconds; six hours
-	// also absorbs clock skew between hosts and a worker stalled by a hung NFS server.
+	// DefaultStaleStaging is the staleness bound: how long a collector must watch a worker's
+	// heartbeat unchanged before it judges the worker dead, where no lock it shares proves it
+	// (see Liveness). Workers beat every few seconds; six hours also covers a worker stalled by
+	// a hung NFS server or paused by an operator, which would otherwise lose its child.
 	DefaultStaleStaging = 6 * time.Hour
 	// NoGrace, given as Grace or StaleStaging, means zero: collect regardless of age (tests, and
-	// an operator who has stopped every worker). Live workers on this host are still spared.
+	// an operator who has stopped every worker). Workers holding their lock in this process's
+	// lock domain are still spared.
 	NoGrace time.Duration = -1
+	// MinGraveGrace is the youngest a grave may be when the graveyard's byte budget
+	// (GCOptions.MaxGraveyardBytes) removes it early. An NFS client caches attributes and
+	// directory listings for at most a minute by default (acregmax, acdirmax), so a worker may
+	// list a killed individual as alive and open it for that long; twice that covers the open
+	// and a short read. A grave's age is its killer's clock (in its name) read on the
+	// collector's clock, so five more minutes absorb the clock skew between hosts that the
+	// test bed exercises.
+	MinGraveGrace = 2*time.Minute + 5*time.Minute
 )
 
 // GCOptions configures a garbage collection. The zero value uses the defaults.
@@ -32,10 +42,15 @@ type GCOptions struct {
 	// Grace is the minimum age of a grave before it is removed; 0 means DefaultGrace, NoGrace
 	// means none.
 	Grace time.Duration
-	// StaleStaging is the minimum age of a staging leftover whose owner's liveness is unknown
-	// (another host); 0 means DefaultStaleStaging, NoGrace means none. Leftovers of workers known
-	// dead on this host are removed at any age; those of live local workers never.
+	// StaleStaging is the staleness bound given to Liveness: how long this process must have
+	// watched a worker's heartbeat unchanged before it removes the worker's stages and lock
+	// file; 0 means DefaultStaleStaging, NoGrace means none. Leftovers of workers whose lock is
+	// free in this process's lock domain are removed at once; those holding it never.
 	StaleStaging time.Duration
+	// MaxGraveyardBytes caps the bytes of the graves kept by Grace: when the graveyard holds
+	// more, the oldest graves are removed first, but never one younger than MinGraveGrace.
+	// 0 means no cap.
+	MaxGraveyardBytes int64
 	// DryRun plans and reports but removes nothing.
 	DryRun bool
 }
@@ -47,6 +62,9 @@ func (o GCOptions) Validate() error {
 	}
 	if o.StaleStaging < 0 && o.StaleStaging != NoGrace {
 		return fmt.Errorf("storage: gc: stale staging %v is negative; use 0 for the default or NoGrace", o.StaleStaging)
+	}
+	if o.MaxGraveyardBytes < 0 {
+		return fmt.Errorf("storage: gc: max graveyard bytes %d is negative; use 0 for no cap", o.MaxGraveyardBytes)
 	}
 	return nil
 }
@@ -68,7 +86,7 @@ type GCKind string
 const (
 	GCGrave   GCKind = "grave"   // graveyard/<id>.<nanos>.<killer>
 	GCStaging GCKind = "staging" // staging/<worker>.<id> or staging/<worker>.tmp-<hex>
-	GCLock    GCKind = "lock"    // locks/<worker>.lock of a dead local worker
+	GCLock    GCKind = "lock"    // locks/<worker>.lock of a dead worker
 )
 
 // GCItem is one thing to remove.
@@ -83,6 +101,10 @@ type GCItem struct {
 type GCPlan struct {
 	Items  []GCItem
 	DryRun bool
+	// Unproven counts staging leftovers kept because their worker's death is not proven yet
+	// (another lock domain, and its heartbeat not watched unchanged for the staleness bound).
+	Unproven int
+	stale    time.Duration // the staleness bound of the plan, to judge again at execution
 }
 
 // GCResult counts what ExecuteGC did.
@@ -90,50 +112,50 @@ type GCResult struct {
 	Removed int // items removed
 	Missing int // items already gone (another collector, or a repeated plan)
 	Failed  int // items whose removal failed (logged; a later collection retries)
+	Spared  int // stages and lock files whose worker no longer looked dead at execution
 	DryRun  bool
 }
 
 // PlanGC decides what to collect: graves older than the grace period (by the time in their
-// name) and staging leftovers of dead workers (dead PID on this host, via its flock) or older
-// than the staleness limit (other hosts). It reads directories only and changes nothing.
+// name), the oldest graves beyond the byte budget, and the staging leftovers and lock files of
+// workers that Liveness judges dead. It reads directories only and changes nothing.
 func (r *Root) PlanGC(ctx context.Context, o GCOptions) (*GCPlan, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	grace, stale := effective(o.Grace, DefaultGrace), effective(o.StaleStaging, DefaultStaleStaging)
-	now := r.now()
-	plan := &GCPlan{DryRun: o.DryRun}
-	graves, err := r.fs.ReadDir(r.path(dirGraveyard))
+	plan := &GCPlan{DryRun: o.DryRun, stale: stale}
+	graves, err := r.planGraves(grace, o.MaxGraveyardBytes)
 	if err != nil {
-		return nil, fmt.Errorf("storage: gc plan: %w", err)
+		return nil, err
 	}
-	for _, e := range graves {
-		id, died, killer, ok := parseGrave(e.Name())
-		if !ok {
-			continue // foreign: the checker reports it, the collector leaves it alone
-		}
-		if age := now.Sub(died); grace == 0 || age >= grace {
-			plan.Items = append(plan.Items, GCItem{Kind: GCGrave, Path: filepath.Join(dirGraveyard, e.Name()), ID: id,
-				Reason: fmt.Sprintf("killed by %s %v ago (grace %v)", killer, age.Round(time.Second), grace)})
-		}
-	}
+	plan.Items = graves
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	items, err := r.planStaging(now, stale)
+	items, unproven, err := r.planStaging(stale)
 	if err != nil {
 		return nil, err
 	}
-	plan.Items = append(plan.Items, items...)
+	plan.Items, plan.Unproven = append(plan.Items, items...), unproven
 	return plan, ctx.Err()
 }
 
-// planStaging lists staging leftovers and lock files of dead workers.
-func (r *Root) planStaging(now time.Time, stale time.Duration) ([]GCItem, error) {
-	var items []GCItem
+// planStaging lists staging leftovers and lock files of dead workers, and counts the leftovers
+// whose worker is not proven dead.
+func (r *Root) planStaging(stale time.Duration) (items []GCItem, unproven int, err error) {
 	entries, err := r.fs.ReadDir(r.path(dirStaging))
 	if err != nil {
-		return nil, fmt.Errorf("storage: gc plan: %w", err)
+		return nil, 0, fmt.Errorf("storage: gc plan: %w", err)
+	}
+	verdicts := map[string]Liveness{}
+	judge := func(worker string) Liveness {
+		l, ok := verdicts[worker]
+		if !ok {
+			l = r.Liveness(worker, stale)
+			verdicts[worker] = l
+		}
+		return l
 	}
 	for _, e := range entries {
 		worker, id, ok := parseStaging(e.Name())
@@ -141,29 +163,27 @@ func (r *Root) planStaging(now time.Time, stale time.Duration) ([]GCItem, error)
 			continue
 		}
 		rel := filepath.Join(dirStaging, e.Name())
-		switch r.workerLiveness(worker) {
-		case livenessAlive:
-			continue
-		case livenessDead:
-			items = append(items, GCItem{Kind: GCStaging, Path: rel, ID: id, Reason: "worker " + worker + " is dead"})
-		default:
-			if age := now.Sub(r.newestMtime(r.path(rel))); stale == 0 || age >= stale {
-				items = append(items, GCItem{Kind: GCStaging, Path: rel, ID: id,
-					Reason: fmt.Sprintf("untouched for %v (limit %v)", age.Round(time.Second), stale)})
-			}
+		switch l := judge(worker); l.Verdict {
+		case Dead:
+			items = append(items, GCItem{Kind: GCStaging, Path: rel, ID: id, Reason: "worker " + worker + " is dead: " + l.Reason})
+		case Unknown:
+			unproven++
 		}
 	}
 	locks, err := r.fs.ReadDir(r.path(dirLocks))
 	if err != nil {
-		return nil, fmt.Errorf("storage: gc plan: %w", err)
+		return nil, 0, fmt.Errorf("storage: gc plan: %w", err)
 	}
 	for _, e := range locks {
 		worker, ok := strings.CutSuffix(e.Name(), ".lock")
-		if ok && checkName("worker", worker) == nil && r.workerLiveness(worker) == livenessDead {
-			items = append(items, GCItem{Kind: GCLock, Path: filepath.Join(dirLocks, e.Name()), Reason: "worker " + worker + " is dead"})
+		if !ok || checkName("worker", worker) != nil {
+			continue
+		}
+		if l := judge(worker); l.Verdict == Dead {
+			items = append(items, GCItem{Kind: GCLock, Path: filepath.Join(dirLocks, e.Name()), Reason: "worker " + worker + " is dead: " + l.Reason})
 		}
 	}
-	return items, nil
+	return items, unproven, nil
 }
 
 // newestMtime is the latest modification time of path and its direct entries: a stage being
@@ -205,6 +225,13 @@ func (r *Root) ExecuteGC(ctx context.Context, p *GCPlan) (GCResult, error) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
+		if it.Kind == GCStaging || it.Kind == GCLock {
+			// Judge again: the plan may be old, and a worker may have shown life since.
+			if worker := itemWorker(it); worker == "" || r.Liveness(worker, p.stale).Verdict != Dead {
+				res.Spared++
+				continue
+			}
+		}
 		switch err := r.collect(it); {
 		case err == nil:
 			res.Removed++
@@ -216,6 +243,17 @@ func (r *Root) ExecuteGC(ctx context.Context, p *GCPlan) (GCResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// itemWorker is the worker a staging or lock item belongs to, or "".
+func itemWorker(it GCItem) string {
+	name := filepath.Base(it.Path)
+	if it.Kind == GCLock {
+		w, _ := strings.CutSuffix(name, ".lock")
+		return w
+	}
+	w, _, _ := parseStaging(name)
+	return w
 }
 
 // collect logs and removes one item. It returns fs.ErrNotExist if the item is already gone.

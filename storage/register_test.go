@@ -8,8 +8,8 @@ import (
 )
 
 // TestLivenessOfNamedWorker: a worker with a name of the user's choosing (a Slurm task, an
-// `evo run` slot) is judged by the host recorded in its lock file, so the staging of such a
-// worker that died on this host is reclaimed at once rather than after StaleStaging.
+// `evo run` slot) is judged by the lock domain recorded in its lock file, so the staging of such
+// a worker that died in this lock domain is reclaimed at once rather than after StaleStaging.
 func TestLivenessOfNamedWorker(t *testing.T) {
 	r := newTestRoot(t, nil)
 	const w = "slurm-1234-7-node03"
@@ -23,7 +23,7 @@ func TestLivenessOfNamedWorker(t *testing.T) {
 	if err := s.WriteFile("a", []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	if got := r.workerLiveness(w); got != livenessAlive {
+	if got := r.Liveness(w, DefaultStaleStaging).Verdict; got != Alive {
 		t.Fatalf("registered worker: liveness %v, want alive", got)
 	}
 	gcAll(t, r)
@@ -35,7 +35,7 @@ func TestLivenessOfNamedWorker(t *testing.T) {
 	if err := fl.(*flock.Flock).Unlock(); err != nil {
 		t.Fatal(err)
 	}
-	if got := r.workerLiveness(w); got != livenessDead {
+	if got := r.Liveness(w, DefaultStaleStaging).Verdict; got != Dead {
 		t.Fatalf("crashed worker: liveness %v, want dead", got)
 	}
 	// Default staleness (hours): only certain death on this host removes a fresh stage.
@@ -49,7 +49,7 @@ func TestLivenessOfNamedWorker(t *testing.T) {
 	if st := dirNames(t, r, dirStaging); len(st) != 0 {
 		t.Errorf("GC kept a dead named worker's stage: %v", st)
 	}
-	if got := r.workerLiveness("never-registered"); got != livenessUnknown {
+	if got := r.Liveness("never-registered", DefaultStaleStaging).Verdict; got != Unknown {
 		t.Errorf("unknown worker: liveness %v, want unknown", got)
 	}
 }

@@ -50,7 +50,13 @@ type Options struct {
 	// Logger receives warnings about skipped foreign entries and GC actions; nil discards.
 	Logger *slog.Logger
 
-	fs fileSystem // nil means the real file system; tests inject faults here
+	// ClockOffset is added to every reading of the clock (Now or time.Now): ids, grave names,
+	// heartbeat times and liveness ages. Tests and the multi-host test bed use it to simulate a
+	// host whose clock is skewed (the evo command reads it from EVO_CLOCK_OFFSET, e.g. "-5m").
+	ClockOffset time.Duration
+
+	fs     fileSystem  // nil means the real file system; tests inject faults here
+	domain *lockDomain // nil means detect; tests simulate other hosts here
 }
 
 // Root is an open experiment directory. It is safe for concurrent use by several goroutines;
@@ -65,17 +71,25 @@ type Root struct {
 
 	held sync.Map // worker name → *flock.Flock held by Register
 
+	obs        observer // what this process has watched of other workers (see Liveness)
+	dom        *lockDomain
+	domainOnce sync.Once
+
 	gcMu  sync.Mutex
 	gcLog *History
 }
 
 func newRoot(dir string, opts Options) *Root {
-	r := &Root{dir: filepath.Clean(dir), fs: opts.fs, now: opts.Now, log: opts.Logger, self: NewWorkerID()}
+	r := &Root{dir: filepath.Clean(dir), fs: opts.fs, now: opts.Now, log: opts.Logger, self: NewWorkerID(), dom: opts.domain}
 	if r.fs == nil {
 		r.fs = osFS{}
 	}
 	if r.now == nil {
 		r.now = time.Now
+	}
+	if off := opts.ClockOffset; off != 0 {
+		now := r.now
+		r.now = func() time.Time { return now().Add(off) }
 	}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)

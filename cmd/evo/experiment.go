@@ -30,7 +30,11 @@ type experiment struct {
 func openExperiment(c *cli.Context) (*experiment, error) {
 	dir := c.Path("dir")
 	log := newLogger(c)
-	root, err := storage.Open(dir, storage.Options{Logger: log})
+	offset, err := clockOffset()
+	if err != nil {
+		return nil, err
+	}
+	root, err := storage.Open(dir, storage.Options{Logger: log, ClockOffset: offset})
 	if err != nil {
 		if errors.Is(err, storage.ErrNotExperiment) {
 			return nil, fmt.Errorf("%s is not an experiment directory: create one with `evo init --dir %s` or `evo run --dir %s`", dir, dir, dir)

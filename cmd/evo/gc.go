@@ -10,20 +10,29 @@ import (
 	"evo/storage"
 )
 
+// maxGraveyardFlag caps the graveyard's bytes; `evo gc` and the collector of `evo run` use it.
+var maxGraveyardFlag = &cli.Int64Flag{Name: "max-graveyard-bytes", EnvVars: []string{"EVO_GC_MAX_GRAVEYARD_BYTES"},
+	Usage: fmt.Sprintf("cap on the graveyard's bytes: beyond it the oldest graves go before their grace, "+
+		"never one younger than %v (0: no cap)", storage.MinGraveGrace)}
+
 func gcCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "gc",
 		Usage: "reclaim killed individuals and the leftovers of dead workers (never touches the population)",
-		Description: "Removes graveyard entries older than --grace and staging leftovers of dead workers.\n" +
-			"Every removal is first recorded in a GC history log, so lineage and cost accounting survive.\n" +
+		Description: "Removes graveyard entries older than --grace (and, over --max-graveyard-bytes, the oldest\n" +
+			"ones) and the staging leftovers and lock files of workers proven dead. A worker is dead once\n" +
+			"this process has watched its heartbeat unchanged for --stale-staging, or when its lock is\n" +
+			"free in a lock domain this process shares (same kernel and mount); so a single pass reclaims\n" +
+			"less than --loop, which keeps watching. Every removal is first recorded in a GC history log,\n" +
+			"so lineage and cost accounting survive. Safe to run on several hosts at once. --loop keeps\n" +
+			"collecting every --every; a failed pass (a full disk, a lost mount) is logged and retried.\n" +
 			"Then it rewrites history.index (what status, lineage and plot read instead of the whole history)\n" +
-			"when it is missing or more than 2 MiB of history were appended since. Safe to run on several\n" +
-			"hosts at once. --loop keeps collecting every --every.",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
+			"when it is missing or more than 2 MiB of history were appended since.",
+		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag, maxGraveyardFlag,
 			&cli.DurationFlag{Name: "grace", Value: storage.DefaultGrace, EnvVars: []string{"EVO_GC_GRACE"},
 				Usage: "minimum age of a killed individual before removal (covers NFS attribute caches and slow readers)"},
 			&cli.DurationFlag{Name: "stale-staging", Value: storage.DefaultStaleStaging, EnvVars: []string{"EVO_GC_STALE_STAGING"},
-				Usage: "age after which a staging leftover of a worker on another host is removed"},
+				Usage: "how long a worker's heartbeat must be watched unchanged before its leftovers are removed"},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, EnvVars: []string{"EVO_GC_DRY_RUN"}, Usage: "print the plan, remove nothing"},
 			&cli.BoolFlag{Name: "loop", EnvVars: []string{"EVO_GC_LOOP"}, Usage: "keep collecting until interrupted"},
 			&cli.DurationFlag{Name: "every", Value: time.Minute, EnvVars: []string{"EVO_GC_EVERY"}, Usage: "interval of --loop"},
@@ -34,7 +43,8 @@ func gcCommand() *cli.Command {
 }
 
 func gcOptions(c *cli.Context) storage.GCOptions {
-	o := storage.GCOptions{Grace: c.Duration("grace"), StaleStaging: c.Duration("stale-staging"), DryRun: c.Bool("dry-run")}
+	o := storage.GCOptions{Grace: c.Duration("grace"), StaleStaging: c.Duration("stale-staging"),
+		MaxGraveyardBytes: c.Int64("max-graveyard-bytes"), DryRun: c.Bool("dry-run")}
 	if o.Grace == 0 {
 		o.Grace = storage.NoGrace
 	}
@@ -55,41 +65,65 @@ func runGC(c *cli.Context) error {
 		return err
 	}
 	for {
-		plan, err := e.root.PlanGC(c.Context, opts)
-		if err != nil {
-			return err
-		}
-		res, err := e.root.ExecuteGC(c.Context, plan)
-		if err != nil {
-			return err
-		}
-		var ix population.IndexResult
-		if !opts.DryRun {
-			if ix, err = population.UpdateIndex(e.store, c.Bool("reindex"), time.Now()); err != nil {
-				return err
-			}
-		}
-		if c.Bool("json") {
-			if err := printJSON(c, map[string]any{"plan": plan.Items, "result": res, "index": ix}); err != nil {
-				return err
-			}
-		} else {
-			for _, it := range plan.Items {
-				fmt.Fprintf(c.App.Writer, "%s %s (%s)\n", verb(opts.DryRun), it.Path, it.Reason)
-			}
-			fmt.Fprintf(c.App.Writer, "gc: %d planned, %d removed, %d already gone, %d failed\n", len(plan.Items), res.Removed, res.Missing, res.Failed)
-			if ix.Written {
-				fmt.Fprintf(c.App.Writer, "gc: history index written (%d individuals)\n", ix.Individuals)
-			}
-		}
+		err := gcPass(c, e, opts)
 		if !c.Bool("loop") {
-			return nil
+			return err
+		}
+		if err != nil && c.Context.Err() == nil {
+			// One failed pass (ENOSPC on the GC log, an unreachable mount) must not end the
+			// collector: the next pass retries, and the graveyard only grows meanwhile.
+			e.log.Warn("gc pass failed; retrying", "every", c.Duration("every"), "err", err)
 		}
 		select {
 		case <-c.Context.Done():
 			return nil
 		case <-time.After(c.Duration("every")):
 		}
+	}
+}
+
+// gcPass plans and executes one collection and prints what it did.
+func gcPass(c *cli.Context, e *experiment, opts storage.GCOptions) error {
+	plan, err := e.root.PlanGC(c.Context, opts)
+	if err != nil {
+		return err
+	}
+	res, err := e.root.ExecuteGC(c.Context, plan)
+	if err != nil {
+		return err
+	}
+	var ix population.IndexResult
+	if !opts.DryRun {
+		if ix, err = population.UpdateIndex(e.store, c.Bool("reindex"), time.Now()); err != nil {
+			return err
+		}
+	}
+	if c.Bool("json") {
+		if err := printJSON(c, map[string]any{"plan": plan.Items, "result": res, "unproven": plan.Unproven, "index": ix}); err != nil {
+			return err
+		}
+	} else {
+		printGCPass(c, opts, plan, res)
+		if ix.Written {
+			fmt.Fprintf(c.App.Writer, "gc: history index written (%d individuals)\n", ix.Individuals)
+		}
+	}
+	if res.Failed > 0 {
+		return fmt.Errorf("gc: %d removals failed (see the warnings above); the next collection retries them", res.Failed)
+	}
+	return nil
+}
+
+func printGCPass(c *cli.Context, opts storage.GCOptions, plan *storage.GCPlan, res storage.GCResult) {
+	for _, it := range plan.Items {
+		fmt.Fprintf(c.App.Writer, "%s %s (%s)\n", verb(opts.DryRun), it.Path, it.Reason)
+	}
+	fmt.Fprintf(c.App.Writer, "gc: %d planned, %d removed, %d already gone, %d failed, %d spared\n",
+		len(plan.Items), res.Removed, res.Missing, res.Failed, res.Spared)
+	if plan.Unproven > 0 {
+		fmt.Fprintf(c.App.Writer, "gc: kept %d staging leftovers whose workers are not proven dead; "+
+			"a collector that keeps running (--loop) removes them once it has watched them unchanged for %v\n",
+			plan.Unproven, c.Duration("stale-staging"))
 	}
 }
 

@@ -51,7 +51,11 @@ func initExperiment(c *cli.Context, cfg *experimentConfig) (*storage.Root, error
 		return nil, err
 	}
 	dir := c.Path("dir")
-	root, err := storage.Init(dir, b, storage.Options{Logger: newLogger(c)})
+	offset, err := clockOffset()
+	if err != nil {
+		return nil, err
+	}
+	root, err := storage.Init(dir, b, storage.Options{Logger: newLogger(c), ClockOffset: offset})
 	if errors.Is(err, storage.ErrConfigMismatch) {
 		return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): use another --dir, or resume it with `evo run --dir %s` and no settings flags", dir, dir, dir)
 	}

@@ -30,6 +30,7 @@ func runCommand() *cli.Command {
 			Usage: "CPU threads per worker (several single-threaded workers use cores best)"},
 		&cli.DurationFlag{Name: "gc-every", Value: 30 * time.Second, EnvVars: []string{"EVO_GC_EVERY"},
 			Usage: "interval of the garbage collector run alongside the workers"},
+		maxGraveyardFlag,
 	}
 	return &cli.Command{
 		Name:  "run",
@@ -101,7 +102,7 @@ func runRun(c *cli.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	go collectGarbage(runCtx, e, c.Duration("gc-every"))
+	go collectGarbage(runCtx, e, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")})
 
 	progress := newProgress(c.App.ErrWriter, e, runStart)
 	tick := time.NewTicker(progress.every)
@@ -280,17 +281,18 @@ func sanitize(s string) string {
 // gcMinGap is the shortest time between two collections that events on this host trigger.
 const gcMinGap = 5 * time.Second
 
-// collectGarbage runs the garbage collector with the default grace periods until ctx ends:
-// every `every` (the truth on a shared filesystem), and when fsnotify reports a change in the
-// population on this host, at most every gcMinGap.
-func collectGarbage(ctx context.Context, e *experiment, every time.Duration) {
+// collectGarbage runs the garbage collector with the default grace periods (and opts' graveyard
+// budget) until ctx ends: every `every` (the truth on a shared filesystem), and when fsnotify
+// reports a change in the population on this host, at most every gcMinGap. A failed pass is
+// logged; the next one retries.
+func collectGarbage(ctx context.Context, e *experiment, every time.Duration, opts storage.GCOptions) {
 	var last time.Time
 	for range e.root.Watch(ctx, every) {
 		if time.Since(last) < min(gcMinGap, every) {
 			continue
 		}
 		last = time.Now()
-		plan, err := e.root.PlanGC(ctx, storage.GCOptions{})
+		plan, err := e.root.PlanGC(ctx, opts)
 		if err == nil {
 			_, err = e.root.ExecuteGC(ctx, plan)
 		}

@@ -85,6 +85,9 @@ func (e *experiment) printStatus(w io.Writer, r population.StatusReport) error {
 		fmt.Fprintf(w, "            %s\n", limitsLine(r.Control, e.populationConfigFromFile()))
 	}
 	fmt.Fprintf(w, "workers     %d alive\n", r.Workers)
+	if n, b, err := e.root.GraveyardUsage(); err == nil {
+		fmt.Fprintf(w, "graveyard   %d graves, %sB (see `evo gc --max-graveyard-bytes`)\n", n, si(float64(b)))
+	}
 	if !r.Started.IsZero() {
 		fmt.Fprintf(w, "elapsed     %s", human(time.Duration(r.ElapsedSeconds*float64(time.Second))))
 		pc := e.populationConfigFromFile()
