@@ -16,11 +16,12 @@ func controlCommand() *cli.Command {
 		Description: "Every worker picks a change up within seconds, without a restart (the paper's\n" +
 			"Figure 4 interventions). Without flags, prints the control in force.\n" +
 			"  evo control --mutations 5      raise the mutations per child (0 = back to experiment.json)\n" +
-			"  evo control --reset-weights    children of every individual alive now start from fresh weights\n" +
+			"  evo control --reset-weights    a population reset: every individual alive now is retrained from\n" +
+			"                                 fresh weights (same architecture) before tournaments resume\n" +
 			"  evo control --stop             workers abandon their child and exit; --resume undoes it",
 		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
 			&cli.IntFlag{Name: "mutations", EnvVars: []string{"EVO_CONTROL_MUTATIONS"}, Usage: "mutations per child (0 = the experiment's setting)"},
-			&cli.BoolFlag{Name: "reset-weights", Usage: "reset the weights of the population (once per individual alive now)"},
+			&cli.BoolFlag{Name: "reset-weights", Usage: "reset the weights of the population: start a new reset epoch; every individual alive now is retrained from fresh weights"},
 			&cli.BoolFlag{Name: "stop", Usage: "ask every worker to stop"},
 			&cli.BoolFlag{Name: "resume", Usage: "clear a stop request so that workers may run again"},
 		},
@@ -48,6 +49,7 @@ func runControl(c *cli.Context) error {
 				ctl.MutationsPerChild = c.Int("mutations")
 			}
 			if c.Bool("reset-weights") {
+				ctl.ResetEpoch++
 				ctl.ResetAt = now.UTC()
 			}
 			if c.Bool("stop") {
@@ -70,7 +72,7 @@ func runControl(c *cli.Context) error {
 	if ctl.MutationsPerChild > 0 {
 		m = fmt.Sprint(ctl.MutationsPerChild)
 	}
-	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s\nstop requested:      %v\n",
-		m, e.cfg.MutationsPerChild, fmtTime(ctl.ResetAt), ctl.Stop)
+	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s (reset epoch %d)\nstop requested:      %v\n",
+		m, e.cfg.MutationsPerChild, fmtTime(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
 	return nil
 }
