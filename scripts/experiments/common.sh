@@ -43,8 +43,8 @@ P=${P:-20}
 T=${T:-200}
 FLOPS=${FLOPS:-2.5e11}
 
-# done_run DIR: true when DIR holds a finished run (a marker written after evo run returned 0
-# because the budget was reached).
+# done_run DIR: true when DIR holds a finished run (a marker written after evo run returned
+# because the FLOPs budget was reached).
 done_run() { [ -f "$1/.experiment-done" ]; }
 
 # run_arm DIR [evo run flags...]: create or resume DIR and run it to its budget, once.
@@ -57,6 +57,9 @@ run_arm() {
   nice -n 19 "$EVO_BIN" run --dir "$dir" --preset cifar10-small --download=false \
     --workers "$WORKERS" "$@" >>"$dir.log" 2>&1
   echo "$((SECONDS - start))" >>"$dir.wall"
-  touch "$dir/.experiment-done"
+  # Done only when the FLOPs budget stopped it (not a Ctrl-C or a crash: rerun to resume).
+  if "$EVO_BIN" status --json --dir "$dir" | grep -q '"stop_reason": "max-flops"'; then
+    touch "$dir/.experiment-done"
+  fi
   echo "$(date -u +%FT%TZ) done $dir ($((SECONDS - start)) s this sitting)"
 }
