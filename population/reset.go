@@ -2,6 +2,10 @@ package population
 
 import "context"
 
+// CauseReset is the kill cause of a stale individual replaced by its retraining after a
+// population reset.
+const CauseReset = "reset"
+
 // A population reset (the paper's Figure 4 intervention) restarts the weights of every
 // individual alive at that moment while keeping its architecture. There is no master: the
 // reset is an epoch counter in control.json (Control.ResetEpoch), and every child records the
@@ -53,7 +57,7 @@ func (w *Worker) retrain(ctx context.Context, stale []string, ctl Control, kill 
 		return at("read-parent", err)
 	}
 	if kill {
-		if err := w.killSelected(id); err != nil {
+		if err := w.killReplaced(id, CauseReset); err != nil {
 			return err
 		}
 	}

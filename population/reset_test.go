@@ -83,12 +83,16 @@ func TestPopulationReset(t *testing.T) {
 		kill  string
 	}
 	var evs []ev
+	resetKills := 0
 	if _, err := ReadEvents(pr, func(e Event) error {
 		switch e.Event {
 		case EventBirth:
 			evs = append(evs, ev{t: e.Time, birth: e.Meta})
 		case EventKill:
 			evs = append(evs, ev{t: e.Time, kill: e.ID})
+			if e.Cause == CauseReset {
+				resetKills++
+			}
 		}
 		return nil
 	}); err != nil {
@@ -189,6 +193,9 @@ func TestPopulationReset(t *testing.T) {
 		if m := b[id]; m.Reset && len(inh.Inherited) != 0 {
 			t.Errorf("retrained %s: %s lists %d inherited tensors", id, InheritanceFile, len(inh.Inherited))
 		}
+	}
+	if resetKills < p-workers || resetKills > retrains {
+		t.Errorf("%d kills with cause %q for %d retrainings", resetKills, CauseReset, retrains)
 	}
 	if retrains < p-workers {
 		t.Errorf("%d retrainings, want at least the %d individuals alive at the reset", retrains, p-workers)
