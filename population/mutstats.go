@@ -85,9 +85,10 @@ func MutationStatsOf(s Reader) (MutationStats, error) {
 		}
 		if m.Reset {
 			out.Retrainings++
-			// The retraining keeps the parent's architecture; replay it for its children.
+			// A retraining keeps the parent's architecture (a reset child written by an older evo
+			// may add mutations); replay it for its children.
 			if pg := genomes[m.Parent]; pg != nil {
-				if g, _, err := Reproduce(pg, m.Seed, 0, true); err == nil {
+				if g, _, err := Reproduce(pg, m.Seed, m.MutationCount(), true); err == nil {
 					if g, ok := roundTrip(g, m); ok {
 						genomes[m.ID] = g
 					}
