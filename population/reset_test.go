@@ -200,6 +200,14 @@ func TestPopulationReset(t *testing.T) {
 	if retrains < p-workers {
 		t.Errorf("%d retrainings, want at least the %d individuals alive at the reset", retrains, p-workers)
 	}
+	// The run-level views see the retrainings as such, and replay across them.
+	st, err := MutationStatsOf(pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Retrainings != retrains || st.Replayed != st.Children {
+		t.Errorf("stats: %d retrainings (want %d), %d of %d children replayed", st.Retrainings, retrains, st.Replayed, st.Children)
+	}
 	// Mean fitness drops, then recovers.
 	t.Logf("mean fitness: %.3f before the reset, %.3f at the lowest, %.3f at the end (%d retrainings, all current after %d births)",
 		before, low, recoveredMean, retrains, allCurrentAt)
