@@ -12,10 +12,12 @@ import (
 type Control struct {
 	// MutationsPerChild overrides Config.MutationsPerChild when positive.
 	MutationsPerChild int `json:"mutations_per_child,omitempty"`
-	// ResetAt resets the weights of the population: every child whose parent's weights were
-	// trained before ResetAt (the parent's reproduction started before it) starts from fresh
-	// weights, by the RESET-WEIGHTS mutation, and is marked reset. Children of the children
-	// inherit normally, so each lineage alive at the reset is reset once.
+	// ResetEpoch counts the population resets (`evo control --reset-weights` adds one). Every
+	// individual carries the epoch of its weights (Meta.Epoch); one whose epoch is older is
+	// stale: workers retrain stale individuals first (same architecture, fresh weights, see
+	// reset.go) and never let a stale individual meet a current one in a tournament.
+	ResetEpoch int `json:"reset_epoch,omitempty"`
+	// ResetAt is when the latest reset was requested (informational).
 	ResetAt time.Time `json:"reset_at,omitzero"`
 	// Stop asks every worker to abandon its current child and exit cleanly. Setting it back
 	// to false lets workers started later run again.
@@ -51,6 +53,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // Validate checks the values of c.
 func (c Control) Validate() error {
+	if c.ResetEpoch < 0 {
+		return fmt.Errorf("%w: reset epoch %d must be at least 0", ErrControl, c.ResetEpoch)
+	}
 	if c.MutationsPerChild < 0 {
 		return fmt.Errorf("%w: mutations per child %d must be at least 0 (0 = the experiment's setting)",
 			ErrControl, c.MutationsPerChild)

@@ -18,7 +18,7 @@ func TestControlRoundTrip(t *testing.T) {
 	if _, err := SetControl(s, at, func(c *Control) { c.MutationsPerChild = 5 }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SetControl(s, at.Add(time.Second), func(c *Control) { c.ResetAt = at }); err != nil {
+	if _, err := SetControl(s, at.Add(time.Second), func(c *Control) { c.ResetEpoch++; c.ResetAt = at }); err != nil {
 		t.Fatal(err)
 	}
 	c, err = ReadControl(s)
@@ -26,11 +26,14 @@ func TestControlRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Control{MutationsPerChild: 5, ResetAt: at, Updated: at.Add(time.Second)}
-	if !c.ResetAt.Equal(want.ResetAt) || c.MutationsPerChild != 5 || !c.Updated.Equal(want.Updated) || c.Stop {
+	if !c.ResetAt.Equal(want.ResetAt) || c.ResetEpoch != 1 || c.MutationsPerChild != 5 || !c.Updated.Equal(want.Updated) || c.Stop {
 		t.Errorf("control %+v, want %+v", c, want)
 	}
 	if _, err := SetControl(s, at, func(c *Control) { c.MutationsPerChild = -1 }); !errors.Is(err, ErrControl) {
 		t.Errorf("negative mutations: %v, want ErrControl", err)
+	}
+	if _, err := SetControl(s, at, func(c *Control) { c.ResetEpoch = -1 }); !errors.Is(err, ErrControl) {
+		t.Errorf("negative reset epoch: %v, want ErrControl", err)
 	}
 }
 
@@ -70,17 +73,16 @@ func TestLiveControls(t *testing.T) {
 		defer mu.Unlock()
 		switch {
 		case n == 60 && !mutSet:
-			c, err := SetControl(pr, time.Now(), func(c *Control) { c.MutationsPerChild = 5 })
-			if err != nil {
+			if _, err := SetControl(pr, time.Now(), func(c *Control) { c.MutationsPerChild = 5 }); err != nil {
 				t.Error(err)
 			}
-			mutAt, mutSet = c.Updated, true
+			// After the write: a step that began between Updated and the write read the old file.
+			mutAt, mutSet = time.Now().UTC(), true
 		case n == 110 && !resetSet:
-			c, err := SetControl(pr, time.Now(), func(c *Control) { c.ResetAt = time.Now().UTC() })
-			if err != nil {
+			if _, err := SetControl(pr, time.Now(), func(c *Control) { c.ResetEpoch++; c.ResetAt = time.Now().UTC() }); err != nil {
 				t.Error(err)
 			}
-			resetAt, resetSet = c.ResetAt, true
+			resetAt, resetSet = time.Now().UTC(), true
 		}
 	}
 	for _, err := range runWorkers(context.Background(), t, pr, tr, cfg, workers) {
@@ -95,6 +97,21 @@ func TestLiveControls(t *testing.T) {
 			continue
 		}
 		n := m.MutationCount()
+		pm := b[m.Parent]
+		if m.Reset {
+			// The retraining of a stale individual: same architecture, fresh weights.
+			resets++
+			if n != 0 || m.Mutations[0].Name != "reset-weights" {
+				t.Errorf("%s is a retraining but has mutations %+v", m.ID, m.Mutations)
+			}
+			if m.Epoch != 1 || pm.Epoch != 0 {
+				t.Errorf("%s is a retraining of epoch %d from a parent of epoch %d, want 1 from 0", m.ID, m.Epoch, pm.Epoch)
+			}
+			if job, _ := tr.job(m.Seed); !job.ParentNil {
+				t.Errorf("%s is a retraining but was trained from its parent's weights", m.ID)
+			}
+			continue
+		}
 		if n != 1 && n != 5 {
 			t.Errorf("%s has %d mutations, want 1 or 5", m.ID, n)
 		}
@@ -107,21 +124,11 @@ func TestLiveControls(t *testing.T) {
 		if n == 5 {
 			five++
 		}
-		pm := b[m.Parent]
-		wantReset := m.Started.After(resetAt) && pm.Started.Before(resetAt)
-		if m.Reset {
-			resets++
-			if !pm.Started.Before(resetAt) {
-				t.Errorf("%s is reset but its parent started after the reset", m.ID)
-			}
-			if m.Mutations[0].Name != "reset-weights" {
-				t.Errorf("%s is reset but its first mutation is %q", m.ID, m.Mutations[0].Name)
-			}
-			if job, _ := tr.job(m.Seed); !job.ParentNil {
-				t.Errorf("%s is reset but was trained from its parent's weights", m.ID)
-			}
-		} else if wantReset {
-			t.Errorf("%s started after the reset from a parent trained before it, but is not reset", m.ID)
+		if m.Started.After(resetAt) && m.Epoch != 1 {
+			t.Errorf("%s started after the reset with epoch %d, want 1", m.ID, m.Epoch)
+		}
+		if m.Epoch == 1 && pm.Epoch != 1 {
+			t.Errorf("%s of epoch 1 inherited from %s of epoch %d", m.ID, pm.ID, pm.Epoch)
 		}
 	}
 	if after == 0 || five < after || five > after+workers {
@@ -129,7 +136,7 @@ func TestLiveControls(t *testing.T) {
 			five, after, workers)
 	}
 	if resets == 0 {
-		t.Error("no child was reset")
+		t.Error("no individual was retrained after the reset")
 	}
 }
 

@@ -36,12 +36,25 @@
 //
 // # Controls, stop conditions, determinism
 //
-// Live controls live in control.json (SetControl, ReadControl): mutations per child, a weight
-// reset (every child whose parent's weights were trained before the reset starts fresh through
-// the RESET-WEIGHTS mutation and is marked reset), stop, and budgets. Workers read it before
-// every step, and while a child trains whenever control.json changes on their host (fsnotify,
-// through the store's WatchControl) and every ControlPoll besides (the only way a change made on
-// another NFS client arrives), so a stop abandons the child in training.
+// Live controls live in control.json (SetControl, ReadControl): mutations per child, a
+// population reset, stop, and budgets. Workers read it before every step, and while a child
+// trains whenever control.json changes on their host (fsnotify, through the store's
+// WatchControl) and every ControlPoll besides (the only way a change made on another NFS client
+// arrives), so a stop abandons the child in training.
+//
+// A population reset (the paper's Figure 4) restarts the weights of every individual alive at
+// that moment and remeasures its fitness, keeping its architecture. control.json holds a reset
+// epoch that `evo control --reset-weights` increments; every child records the epoch in force
+// when its reproduction began (Meta.Epoch, 0 before any reset). An individual of an older
+// epoch is stale. While stale individuals exist, a step that would hold a tournament instead
+// picks a random stale individual, kills it (several workers may race for it: the atomic kill
+// decides, the losers give their step up), and publishes a copy of its architecture with fresh
+// tensor ids (the RESET-WEIGHTS mutation, nothing else), trained from fresh weights, with the
+// current epoch and Reset set. Tournaments, regrowth and culls draw only from current
+// individuals, so no tournament compares pre-reset weights with post-reset ones, and nothing
+// is inherited across a reset. Only children whose reproduction began before the reset (one
+// per worker at most) can add stale individuals, so after about P + W retrainings the whole
+// population is post-reset and evolution resumes (reset.go argues the bound).
 //
 // Budgets. A worker stops when the stop control is set or a budget is reached. MaxIndividuals
 // and MaxFLOPs count the experiment's totals — every worker, every invocation, read from the

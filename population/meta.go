@@ -32,9 +32,13 @@ type Meta struct {
 	Replaced string `json:"replaced,omitempty"`
 	// Mutations applied to the parent's genome, in order (a weight reset comes first).
 	Mutations []genome.Record `json:"mutations,omitempty"`
-	// Reset is true when the child started from fresh weights because of a weight-reset
-	// control (its parent's weights predate the reset).
+	// Reset is true when the child is the retraining of a stale individual after a population
+	// reset: its parent's genome with fresh tensor ids (RESET-WEIGHTS, no other mutation),
+	// trained from fresh weights.
 	Reset bool `json:"reset,omitempty"`
+	// Epoch is the population-reset epoch of the child's weights (Control.ResetEpoch when its
+	// reproduction began; 0, or missing, before any reset).
+	Epoch int `json:"epoch,omitempty"`
 	// Fitness is the validation accuracy; 0 for a diverged child.
 	Fitness float64 `json:"fitness"`
 	Status  string  `json:"status"`

@@ -11,7 +11,22 @@ import (
 
 // reproduce selects a parent (and, with kill, a victim it kills), copies and mutates the
 // parent's genome, trains the child inheriting the parent's weights, and publishes it.
+//
+// After a population reset, stale individuals (weights older than the reset) are retrained
+// first and never meet current ones in a tournament (reset.go).
 func (w *Worker) reproduce(ctx context.Context, ids []string, ctl Control, kill bool) error {
+	if ctl.ResetEpoch > 0 {
+		stale, current, err := w.epochSplit(ids, ctl.ResetEpoch)
+		if err != nil {
+			return at("select", err)
+		}
+		if len(stale) > 0 {
+			if kill || len(current) == 0 {
+				return w.retrain(ctx, stale, ctl, kill)
+			}
+			ids = current
+		}
+	}
 	funded := kill || w.debt
 	started := w.stepStart
 	parentID, victimID, err := w.choose(ids, kill)
@@ -26,9 +41,8 @@ func (w *Worker) reproduce(ctx context.Context, ids []string, ctl Control, kill 
 	if err != nil {
 		return at("read-parent", err)
 	}
-	reset := !ctl.ResetAt.IsZero() && pm.Started.Before(ctl.ResetAt)
 	var weights []byte
-	if !w.cfg.NoInheritance && !reset {
+	if !w.cfg.NoInheritance {
 		weights, err = w.store.ReadFile(parentID, WeightsFile, w.cfg.MaxWeightsBytes)
 		if err != nil {
 			return at("read-parent", err)
@@ -40,17 +54,17 @@ func (w *Worker) reproduce(ctx context.Context, ids []string, ctl Control, kill 
 		}
 	}
 	key, seed := w.nextKey()
-	child, recs, err := Reproduce(pg, seed, ctl.mutations(w.cfg), reset)
+	child, recs, err := Reproduce(pg, seed, ctl.mutations(w.cfg), false)
 	if err != nil {
 		return at("mutate", err)
 	}
-	m := &Meta{Parent: parentID, Generation: pm.Generation + 1, Mutations: recs, Reset: reset,
+	m := &Meta{Parent: parentID, Generation: pm.Generation + 1, Mutations: recs, Epoch: ctl.ResetEpoch,
 		Seed: seed, Key: key, Started: started}
 	if funded {
 		m.Replaced = w.replaced
 	}
 	w.log.Debug("reproducing", "parent", parentID, "parent_fitness", pm.Fitness, "victim", victimID,
-		"mutations", len(recs), "reset", reset, "key", key)
+		"mutations", len(recs), "epoch", ctl.ResetEpoch, "key", key)
 	return w.trainAndPublish(ctx, child, weights, m, funded)
 }
 
@@ -76,7 +90,7 @@ func (w *Worker) buildInitial(ctx context.Context, funded bool) error {
 	started := w.stepStart
 	key, seed := w.nextKey()
 	g := genome.Initial(w.cfg.Input, w.cfg.Classes)
-	m := &Meta{Seed: seed, Key: key, Started: started}
+	m := &Meta{Seed: seed, Key: key, Started: started, Epoch: w.ctl.ResetEpoch}
 	if funded {
 		m.Replaced = w.replaced
 	}

@@ -93,8 +93,19 @@ func (w *Worker) choose(ids []string, kill bool) (parent, victim string, err err
 	return parent, victim, nil
 }
 
-// victim picks an individual to kill without a reproduction (cull, make room).
+// victim picks an individual to kill without a reproduction (cull, make room). After a
+// population reset it picks among current individuals when there are any: stale ones are
+// retrained rather than lost, and never meet current ones in a tournament.
 func (w *Worker) victim(ids []string) (string, error) {
+	if e := w.ctl.ResetEpoch; e > 0 {
+		stale, current, err := w.epochSplit(ids, e)
+		if err != nil {
+			return "", err
+		}
+		if len(stale) > 0 && len(current) > 0 {
+			ids = current
+		}
+	}
 	if len(ids) == 1 {
 		return ids[0], nil
 	}

@@ -128,9 +128,12 @@ func (w *Worker) makeRoom() error {
 
 // killSelected kills the loser of a selection: the debt is announced first, so that other
 // workers never see the population short without knowing a child will replace the victim.
-func (w *Worker) killSelected(victim string) error {
+func (w *Worker) killSelected(victim string) error { return w.killReplaced(victim, CauseSelection) }
+
+// killReplaced kills victim for cause, announcing first the debt of the child that replaces it.
+func (w *Worker) killReplaced(victim, cause string) error {
 	w.setDebt(true)
-	if err := w.kill(victim, CauseSelection); err != nil {
+	if err := w.kill(victim, cause); err != nil {
 		w.setDebt(false)
 		return err
 	}

@@ -283,8 +283,8 @@ func (w *Worker) readControl() Control {
 		w.log.Warn("control unreadable, keeping the last one", "err", err)
 		return w.ctl
 	}
-	if c.MutationsPerChild != w.ctl.MutationsPerChild || !c.ResetAt.Equal(w.ctl.ResetAt) || c.Stop != w.ctl.Stop {
-		w.log.Info("control changed", "mutations_per_child", c.mutations(w.cfg), "reset_at", c.ResetAt, "stop", c.Stop)
+	if c.MutationsPerChild != w.ctl.MutationsPerChild || c.ResetEpoch != w.ctl.ResetEpoch || c.Stop != w.ctl.Stop {
+		w.log.Info("control changed", "mutations_per_child", c.mutations(w.cfg), "reset_epoch", c.ResetEpoch, "stop", c.Stop)
 	}
 	if l := c.Limits(w.cfg); l != w.ctl.Limits(w.cfg) {
 		w.log.Info("budgets changed", "max_individuals", l.MaxIndividuals, "max_flops", l.MaxFLOPs, "max_wall", l.MaxWall)

@@ -18,7 +18,8 @@ func controlCommand() *cli.Command {
 			"Figure 4 interventions); on the worker's own host a change arrives at once. Without flags,\n" +
 			"prints the control in force. Changes are kept in control.json and apply to later runs too.\n" +
 			"  evo control --mutations 5           raise the mutations per child (0 = back to experiment.json)\n" +
-			"  evo control --reset-weights         children of every individual alive now start from fresh weights\n" +
+			"  evo control --reset-weights         a population reset: every individual alive now is retrained\n" +
+			"                                      from fresh weights (same architecture) before tournaments resume\n" +
 			"  evo control --stop                  workers abandon their child and exit; --resume undoes it\n" +
 			"  evo control --max-individuals 1200  raise (or lower) the experiment's individuals budget\n" +
 			"  evo control --max-flops 2e15        the same for the FLOPs budget\n" +
@@ -27,7 +28,7 @@ func controlCommand() *cli.Command {
 			"goes back to experiment.json's budgets.",
 		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
 			&cli.IntFlag{Name: "mutations", EnvVars: []string{"EVO_CONTROL_MUTATIONS"}, Usage: "mutations per child (0 = the experiment's setting)"},
-			&cli.BoolFlag{Name: "reset-weights", Usage: "reset the weights of the population (once per individual alive now)"},
+			&cli.BoolFlag{Name: "reset-weights", Usage: "reset the weights of the population: start a new reset epoch; every individual alive now is retrained from fresh weights"},
 			&cli.BoolFlag{Name: "stop", Usage: "ask every worker to stop"},
 			&cli.BoolFlag{Name: "resume", Usage: "clear a stop request so that workers may run again"},
 			&cli.IntFlag{Name: "max-individuals", Usage: "budget: individuals trained by the experiment in all (0 = no limit)", DefaultText: "unchanged"},
@@ -68,6 +69,7 @@ func runControl(c *cli.Context) error {
 				ctl.MutationsPerChild = c.Int("mutations")
 			}
 			if c.Bool("reset-weights") {
+				ctl.ResetEpoch++
 				ctl.ResetAt = now.UTC()
 			}
 			if c.Bool("stop") {
@@ -105,8 +107,8 @@ func runControl(c *cli.Context) error {
 	if ctl.MutationsPerChild > 0 {
 		m = fmt.Sprint(ctl.MutationsPerChild)
 	}
-	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s\nstop requested:      %v\n",
-		m, e.cfg.MutationsPerChild, fmtTime(ctl.ResetAt), ctl.Stop)
+	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s (reset epoch %d)\nstop requested:      %v\n",
+		m, e.cfg.MutationsPerChild, fmtTime(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
 	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", limitsLine(ctl, e.populationConfigFromFile()))
 	return nil
 }

@@ -44,6 +44,7 @@ func TestInspect(t *testing.T) {
 		{"lineage", testLineage},
 		{"replay", testReplay},
 		{"plot", testPlot},
+		{"compare", testCompare},
 		{"draw", testDraw},
 		{"eval", testEval},
 		{"ensemble", testEnsemble},

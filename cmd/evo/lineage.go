@@ -93,7 +93,7 @@ func mutationsText(m population.Meta) string {
 	}
 	s := strings.Join(parts, "; ")
 	if m.Reset {
-		s += " (weight-reset control)"
+		s += " (retrained after a population reset)"
 	}
 	return s
 }

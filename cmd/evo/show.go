@@ -94,7 +94,7 @@ func printShow(w io.Writer, r showReport) error {
 		fmt.Fprintf(w, "parent       %s (generation %d)\n", m.Parent, m.Generation)
 	}
 	if m.Reset {
-		fmt.Fprintf(w, "reset        weights reset by the live control: trained from fresh weights\n")
+		fmt.Fprintf(w, "reset        retrained after population reset %d: the parent's architecture from fresh weights\n", m.Epoch)
 	}
 	for i, rec := range m.Mutations {
 		label := "mutations"

@@ -102,7 +102,7 @@ func (e *experiment) printStatus(w io.Writer, r population.StatusReport) error {
 		fmt.Fprintln(w)
 	}
 	if r.Control.Stop || r.Control.MutationsPerChild > 0 || !r.Control.ResetAt.IsZero() {
-		fmt.Fprintf(w, "control     stop=%v mutations=%d reset_at=%s\n", r.Control.Stop, r.Control.MutationsPerChild, fmtTime(r.Control.ResetAt))
+		fmt.Fprintf(w, "control     stop=%v mutations=%d reset_epoch=%d reset_at=%s\n", r.Control.Stop, r.Control.MutationsPerChild, r.Control.ResetEpoch, fmtTime(r.Control.ResetAt))
 	}
 	if r.Unreadable > 0 {
 		fmt.Fprintf(w, "warning     %d alive entries are unreadable: run `evo check --dir %s`\n", r.Unreadable, e.root.Dir())

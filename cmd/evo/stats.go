@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"evo/population"
+)
+
+func statsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "stats",
+		Usage: "per mutation type: how often drawn and applied, and the child's fitness against its parent's",
+		Description: "Reads the history of --dir. drawn counts every draw of a mutation type (one that does not\n" +
+			"apply to the genome is redrawn; such draws are replayed from the children's seeds), applied\n" +
+			"the draws that changed a genome. Δ is child − parent validation accuracy over the children\n" +
+			"with that mutation applied (a child with several mutations counts for each): mean, median\n" +
+			"and the share of children better than their parent. Retrainings after a population reset\n" +
+			"are not mutations and are left out.",
+		Flags:  []cli.Flag{dirFlag, jsonFlag, logLevelFlag},
+		Action: runStats,
+	}
+}
+
+func runStats(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	e, err := openExperiment(c)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	st, err := population.MutationStatsOf(e.store)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return printJSON(c, st)
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "%d mutated children (%d replayed for the draw counts), %d retrainings after resets\n",
+		st.Children, st.Replayed, st.Retrainings)
+	fmt.Fprintf(w, "%-22s %6s %8s %9s %9s %9s %7s\n", "mutation", "drawn", "applied", "children", "mean Δ", "median Δ", "better")
+	for _, m := range st.Mutations {
+		fmt.Fprintf(w, "%-22s %6d %8d %9d %+9.4f %+9.4f %6.0f%%\n", m.Name, m.Drawn, m.Applied, m.Children,
+			m.MeanDelta, m.MedianDelta, 100*m.ShareBetter)
+	}
+	return nil
+}
