@@ -19,9 +19,10 @@ func workerCommand() *cli.Command {
 		Description: "A worker evolves the shared population until a budget in experiment.json is reached, a\n" +
 			"stop is requested (`evo control --stop`), or it receives SIGINT/SIGTERM. Workers may be\n" +
 			"killed at any moment: at most the child being trained is lost, and the garbage collector\n" +
-			"reclaims its files. Logs go to stderr.",
-		Flags:  []cli.Flag{dirFlag, dataFlag, downloadFlag, nameFlag, threadsFlag, logLevelFlag},
-		Action: runWorker,
+			"reclaims its files. Logs go to stderr.\n\n" + workerExitCodes,
+		Flags:        []cli.Flag{dirFlag, dataFlag, downloadFlag, nameFlag, threadsFlag, logLevelFlag},
+		Action:       runWorkerExit,
+		OnUsageError: usageExit,
 	}
 }
 
@@ -31,12 +32,12 @@ func runWorker(c *cli.Context) error {
 	}
 	e, err := openExperiment(c)
 	if err != nil {
-		return err
+		return withExitCode(exitCannotStart, err)
 	}
 	defer e.Close()
-	d, err := loadData(c.Context, c, e.cfg.Dataset, c.App.ErrWriter)
+	d, err := workerData(c, e)
 	if err != nil {
-		return err
+		return withExitCode(exitCannotStart, err)
 	}
 	name := c.String("name")
 	if name == "" {
@@ -47,7 +48,7 @@ func runWorker(c *cli.Context) error {
 	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.trainConfig(log), log: log}
 	w, err := population.NewWorker(e.store, trainer, pcfg, name, log, time.Now)
 	if err != nil {
-		return err
+		return withExitCode(exitCannotStart, err)
 	}
 	log.Info("worker starting", "dir", e.root.Dir(), "dataset", d.Name, "seed", w.Seed(),
 		"threads", runtime.GOMAXPROCS(0), "pid", os.Getpid())
