@@ -47,6 +47,9 @@ func runData(c *cli.Context) error {
 	if !validDataset(name) {
 		return fmt.Errorf("--dataset %q: choose one of %s", name, joinNames(data.Names()))
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--data %s: %w", dir, err)
+	}
 	d, err := data.Load(c.Context, name, data.Options{Dir: dir, Download: true, Progress: c.App.ErrWriter, Logger: newLogger(c)})
 	if err != nil {
 		return err
