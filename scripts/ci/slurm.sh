@@ -101,7 +101,7 @@ done
 
 # The experiment: digits staged once with `evo data`, recorded by `evo init --data`.
 exp="$tmp/exp"
-"$evo" data --data "$tmp/data" --dataset digits >/dev/null
+"$evo" data --data "$tmp/data" --dataset digits --log-level warn >/dev/null
 "$evo" init --dir "$exp" --preset digits --max-wall 1h --data "$tmp/data" >/dev/null
 grep -q '"data_dir"' "$exp/experiment.json" || fail "experiment.json does not record the data directory"
 
