@@ -57,6 +57,11 @@ type experimentConfig struct {
 	MaxIndividuals int      `json:"max_individuals,omitempty"`
 	MaxFLOPs       float64  `json:"max_flops,omitempty"`
 	MaxWall        Duration `json:"max_wall,omitempty"`
+
+	// DataDir is the data root staged once by `evo data` and recorded by `evo init --data`
+	// (an absolute path on shared storage). Workers read the data set from it and never
+	// download; "" means each process finds its data itself (--data, EVO_DATA, cache).
+	DataDir string `json:"data_dir,omitempty"`
 }
 
 // Duration is a time.Duration that reads and writes as "1h30m" in JSON.

@@ -46,6 +46,7 @@ func openExperiment(c *cli.Context) (*experiment, error) {
 		root.Close()
 		return nil, fmt.Errorf("%s/%w", dir, err)
 	}
+	useRecordedData(c, cfg)
 	return &experiment{root: root, store: population.FromStorage(root), cfg: cfg, log: log}, nil
 }
 

@@ -18,7 +18,7 @@ func initCommand() *cli.Command {
 		Description: "Creates --dir with the settings of --preset, overridden by single flags. Several\n" +
 			"processes may run init at once on a shared filesystem: all end with one config.\n" +
 			"Running init again with the same settings is harmless; different settings are an error.",
-		Flags:  append([]cli.Flag{dirFlag, logLevelFlag}, configFlags()...),
+		Flags:  append([]cli.Flag{dirFlag, logLevelFlag, initDataFlag}, configFlags()...),
 		Action: runInit,
 	}
 }
@@ -27,6 +27,9 @@ func runInit(c *cli.Context) error {
 	cfg, err := configFromFlags(c)
 	if err != nil {
 		return err
+	}
+	if err := recordDataDir(c, cfg); err != nil {
+		return withExitCode(exitCannotStart, err)
 	}
 	root, err := initExperiment(c, cfg)
 	if err != nil {

@@ -6,23 +6,86 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifySignals(context.Background(), os.Interrupt, syscall.SIGTERM)
 	app := newApp(os.Stdout, os.Stderr)
 	err := app.RunContext(ctx, flagsFirst(app, os.Args))
 	stop()
-	if err != nil {
+	var ec *exitCodeError
+	switch {
+	case errors.As(err, &ec) && ec.err == nil:
+		os.Exit(ec.code)
+	case err != nil:
 		fmt.Fprintf(os.Stderr, "evo: %v\n", err)
+		if ec != nil {
+			os.Exit(ec.code)
+		}
 		os.Exit(1)
+	}
+}
+
+// Exit codes of evo worker, for controllers that restart processes (Slurm, Kubernetes,
+// systemd): 0 means the experiment is finished and nothing should be restarted; anything
+// else means the worker should be started again (after the cause is fixed for exitCannotStart).
+const (
+	exitError       = 1   // an error while running
+	exitCannotStart = 2   // bad flags, not an experiment, missing data, name in use
+	exitSignalBase  = 128 // killed by signal n: 128+n (SIGTERM: 143, SIGINT: 130)
+)
+
+// exitCodeError makes main exit with code; err (if any) is printed first.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e *exitCodeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+// withExitCode attaches an exit code to err (nil err: exit quietly with code).
+func withExitCode(code int, err error) error { return &exitCodeError{code: code, err: err} }
+
+// caughtSignal is the number of the first SIGINT/SIGTERM main received (0: none).
+var caughtSignal atomic.Int32
+
+// notifySignals is signal.NotifyContext that also records which signal arrived first, so
+// that a worker stopped by a signal can exit with 128+n like a process killed by it.
+func notifySignals(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			if n, ok := s.(syscall.Signal); ok {
+				caughtSignal.CompareAndSwap(0, int32(n))
+			}
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
 	}
 }
 
@@ -57,6 +120,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			controlCommand(),
 			compareCommand(),
 			statsCommand(),
+			dataCommand(),
 		},
 	}
 }

@@ -166,6 +166,7 @@ func createOrResume(c *cli.Context) (*experiment, error) {
 				e.Close()
 				return nil, err
 			}
+			want.DataDir = e.cfg.DataDir // where the data lives is not a setting of the evolution
 			a, _ := want.encode()
 			b, _ := e.cfg.encode()
 			if string(a) != string(b) {

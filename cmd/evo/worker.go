@@ -28,14 +28,15 @@ func workerCommand() *cli.Command {
 			"or it receives SIGINT/SIGTERM, and says why it stopped. --max-individuals and --max-flops count\n" +
 			"the whole experiment; --max-wall counts this worker's own run, so starting it again (a Slurm\n" +
 			"resubmission a day later) continues. Workers may be killed at any moment: at most the child\n" +
-			"being trained is lost, and the garbage collector reclaims its files. Logs go to stderr.",
+			"being trained is lost, and the garbage collector reclaims its files. Logs go to stderr.\n\n" + workerExitCodes,
 		Flags: []cli.Flag{dirFlag, dataFlag, downloadFlag, nameFlag, threadsFlag, logLevelFlag,
 			&cli.TimestampFlag{Name: "wall-start", Layout: time.RFC3339Nano, EnvVars: []string{"EVO_WALL_START"}, Hidden: true,
 				Usage: "when the wall-time budget of this run started (set by evo run for its workers; default: now)"},
 			&cli.DurationFlag{Name: "control-poll", EnvVars: []string{"EVO_CONTROL_POLL"}, Hidden: true,
 				Usage: "how often control.json is read while a child trains, besides fsnotify (0 = 2s)"},
 		},
-		Action: runWorker,
+		Action:       runWorkerExit,
+		OnUsageError: usageExit,
 	}
 }
 
@@ -50,12 +51,12 @@ func runWorker(c *cli.Context) error {
 	}
 	e, err := openExperiment(c)
 	if err != nil {
-		return err
+		return withExitCode(exitCannotStart, err)
 	}
 	defer e.Close()
-	d, err := loadData(ctx, c, e.cfg.Dataset, c.App.ErrWriter)
+	d, err := workerData(c, e)
 	if err != nil {
-		return err
+		return withExitCode(exitCannotStart, err)
 	}
 	name := c.String("name")
 	if name == "" {
@@ -70,7 +71,7 @@ func runWorker(c *cli.Context) error {
 	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.trainConfig(log), log: log}
 	w, err := population.NewWorker(e.store, trainer, pcfg, name, log, time.Now)
 	if err != nil {
-		return err
+		return withExitCode(exitCannotStart, err)
 	}
 	log.Info("worker starting", "dir", e.root.Dir(), "dataset", d.Name, "seed", w.Seed(),
 		"threads", runtime.GOMAXPROCS(0), "pid", os.Getpid())
