@@ -212,6 +212,9 @@ Load the weights with the safetensors library (safetensors.numpy.load_file), or 
 	b.WriteString(`
 With --npy, npy/ holds one file per tensor (numpy.load("npy/e3.w.npy")) and npy/index.json
 maps each tensor id to its file, shape and dtype.
+
+For an ONNX model of the same network (onnxruntime runs it):
+  evo export --format onnx ID -o model.onnx
 `)
 	return b.String()
 }
