@@ -16,6 +16,7 @@ import (
 
 	"evo/genome"
 	"evo/train/checkpoint"
+	"evo/train/onnx"
 )
 
 func testExport(t *testing.T, fx *fixture) {
@@ -166,4 +167,49 @@ func parseNPY(b []byte) ([]int, []float32, error) {
 		data[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:]))
 	}
 	return shape, data, nil
+}
+
+// testExportONNX: --format onnx writes the model train/onnx makes of the individual, with the
+// data set's normalisation in the graph (or not, with --no-normalise) and its id in the metadata.
+func testExportONNX(t *testing.T, fx *fixture) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "best.onnx")
+	mustRun(t, "export", "--dir", fx.dir, "--data", fx.data, "--format", "onnx", "-o", out, "best")
+	e := openTestExperiment(t, fx.dir)
+	in, err := e.individual("best")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := e.genomeOf(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, err := e.weightsOf(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err := onnx.Marshal(g, ck, onnx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The file holds the individual's id, the normalisation's nodes and constants, and the head.
+	for _, want := range [][]byte{[]byte(in.Meta.ID), []byte("input.normalised"), []byte("evo.input_mean"), []byte(g.HeadID + ".gemm")} {
+		if !bytes.Contains(b, want) {
+			t.Errorf("%s lacks %q", out, want)
+		}
+	}
+	if len(b) < len(bare) {
+		t.Errorf("%s has %d bytes, the graph alone %d", out, len(b), len(bare))
+	}
+	plain := filepath.Join(dir, "plain.onnx")
+	mustRun(t, "export", "--dir", fx.dir, "--format", "onnx", "--no-normalise", "-o", plain, "best")
+	if p, _ := os.ReadFile(plain); bytes.Contains(p, []byte("input.normalised")) {
+		t.Errorf("--no-normalise: the graph still normalises")
+	}
+	wantErr(t, []string{out, "exists"}, "export", "--dir", fx.dir, "--data", fx.data, "--format", "onnx", "-o", out, "best")
+	wantErr(t, []string{"--format", "dir or onnx"}, "export", "--dir", fx.dir, "--format", "tflite", "best")
 }

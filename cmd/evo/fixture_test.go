@@ -49,6 +49,7 @@ func TestInspect(t *testing.T) {
 		{"eval", testEval},
 		{"ensemble", testEnsemble},
 		{"export", testExport},
+		{"export onnx", testExportONNX},
 		{"collected graves", testCollectedGraves},
 		{"damaged", testDamaged},
 		{"bad input", testBadInput},

@@ -45,7 +45,7 @@ func download(ctx context.Context, root, sub string, src Source, o Options, chec
 
 	archive := filepath.Join(tmp, "archive.tar.gz")
 	log.Info("downloading data set", "url", src.URL, "to", filepath.Join(root, sub))
-	sum, err := fetch(ctx, o, src.URL, archive, now)
+	sum, err := fetch(ctx, o, src.URL, archive)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func download(ctx context.Context, root, sub string, src Source, o Options, chec
 }
 
 // fetch downloads url to file dst (synced before returning) and returns its MD5 in hex.
-func fetch(ctx context.Context, o Options, url, dst string, now func() time.Time) (string, error) {
+func fetch(ctx context.Context, o Options, url, dst string) (string, error) {
 	client := o.HTTPClient
 	if client == nil {
 		client = http.DefaultClient
@@ -101,7 +101,7 @@ func fetch(ctx context.Context, o Options, url, dst string, now func() time.Time
 	}
 	defer f.Close()
 	h := md5.New()
-	bar := newProgress(o.Progress, path.Base(req.URL.Path), resp.ContentLength, now)
+	bar := newProgress(o.Progress, path.Base(req.URL.Path), resp.ContentLength)
 	n, err := io.Copy(io.MultiWriter(f, h, bar), resp.Body)
 	bar.finish()
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {

@@ -35,13 +35,13 @@ type Options struct {
 	// Download allows fetching a missing CIFAR archive from its Source. Default false: a
 	// missing data set is an ErrMissing error saying how to get it.
 	Download bool
-	// Progress receives a progress bar (percent, MB, MB/s) while downloading; nil: none.
+	// Progress receives a progress bar (percent, MB, MB/s, time left) while downloading; nil: none.
 	Progress io.Writer
 	// HTTPClient fetches archives; nil means http.DefaultClient. Cancel through ctx.
 	HTTPClient *http.Client
 	// Sources overrides OfficialSources per data set name (tests point it at a local server).
 	Sources map[string]Source
-	// Now is the clock of the progress bar's rate; nil means time.Now.
+	// Now is the clock that ages leftover downloads for removal; nil means time.Now.
 	Now func() time.Time
 	// Logger receives download and load events; nil means no logging.
 	Logger *slog.Logger

@@ -72,7 +72,7 @@ func TestLoadDownloadsCIFAR10(t *testing.T) {
 	if d.Val.Label(0) != 45000%10 || d.Val.Image(0)[100] != cifarPixel(45000, 100) {
 		t.Fatal("validation split does not start at training record 45,000")
 	}
-	if !strings.Contains(bar.String(), "cifar-10-binary.tar.gz 100.0%") {
+	if !strings.Contains(bar.String(), "cifar-10-binary.tar.gz 100%") {
 		t.Fatalf("progress bar %q", bar.String())
 	}
 	if got := rootEntries(t, root); !slices.Equal(got, []string{"cifar-10-batches-bin"}) {
