@@ -1,11 +1,13 @@
 package multihost
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -87,6 +89,8 @@ func (b *bed) check() []string {
 		v = append(v, fmt.Sprintf("read the histories: %v", err))
 	}
 
+	v = append(v, b.checkTornHistory()...)
+
 	alive := map[string]bool{}
 	ids, err := r.List()
 	if err != nil {
@@ -153,6 +157,37 @@ func (b *bed) check() []string {
 
 	// Rule 3: no live worker's lock or stage removed.
 	v = append(v, b.checkLiveness(removals)...)
+	return v
+}
+
+// checkTornHistory finds history lines that are not JSON. A crash can leave one torn last line
+// (the next open pads it); a torn line in the middle followed by a glued event means an append
+// failed half-way (a full disk) and the next append continued the fragment: that event is lost
+// to every reader.
+func (b *bed) checkTornHistory() []string {
+	var v []string
+	files, _ := filepath.Glob(filepath.Join(b.exp, "history", "*.jsonl"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+		for i, line := range lines {
+			if json.Valid(line) {
+				continue
+			}
+			b.figures["torn history lines"]++
+			if i < len(lines)-1 && bytes.Contains(line, []byte("{\"event\"")) {
+				ex := string(line)
+				if len(ex) > 160 {
+					ex = ex[:80] + " … " + ex[len(ex)-80:]
+				}
+				v = append(v, fmt.Sprintf("rule 'no event lost': %s line %d is a torn fragment with the next event glued to it (that event is unreadable): %s",
+					strings.TrimPrefix(f, b.exp+"/"), i+1, ex))
+			}
+		}
+	}
 	return v
 }
 
