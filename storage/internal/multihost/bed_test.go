@@ -47,6 +47,22 @@ var hostSpecs = []hostSpec{
 	{"h2", "bed-b", ""},
 }
 
+// hostnames applies EVO_MULTIHOST_HOSTNAMES (comma-separated, one per host), e.g. "a,b,c" to
+// run with unique hostnames.
+func hostnames(t *testing.T) {
+	v := os.Getenv("EVO_MULTIHOST_HOSTNAMES")
+	if v == "" {
+		return
+	}
+	names := strings.Split(v, ",")
+	if len(names) != len(hostSpecs) {
+		t.Fatalf("EVO_MULTIHOST_HOSTNAMES=%q names %d hosts; give %d, comma-separated", v, len(names), len(hostSpecs))
+	}
+	for i := range hostSpecs {
+		hostSpecs[i].hostname = names[i]
+	}
+}
+
 // slot is one process of the bed: a worker or a collector on one host.
 type slot struct {
 	key     string // h1-w0, h1-gc
@@ -90,6 +106,7 @@ func TestMultiHost(t *testing.T) {
 	if out, err := exec.Command("unshare", "--uts", "--pid", "--fork", "--mount-proc", "true").CombinedOutput(); err != nil {
 		t.Skipf("multi-host bed skipped: `unshare --uts --pid --fork --mount-proc` does not work here (install util-linux, run as root): %v %s", err, out)
 	}
+	hostnames(t)
 	b := &bed{t: t, base: t.TempDir(), token: fmt.Sprintf("bed%d", os.Getpid()), figures: map[string]int{}}
 	b.bin = b.build()
 	b.mountBacking()
@@ -394,6 +411,11 @@ func (b *bed) chaos() {
 	b.signal(killed, syscall.SIGKILL)
 	b.figures["SIGKILLs"]++
 	at(stopAt)
+	// Stop the worker while it writes a child, if it does so within 5 s, so that it wakes up
+	// mid-write after its stage may have been collected.
+	if b.waitForStage(stopped.name, 5*time.Second) {
+		b.figures["SIGSTOPs mid-write (stage present)"]++
+	}
 	b.mu.Lock()
 	stopped.stopped = time.Now()
 	b.mu.Unlock()
@@ -413,6 +435,17 @@ func (b *bed) chaos() {
 	}
 	b.t.Logf("%5.1fs disk freed", time.Since(b.start).Seconds())
 	at(runFor)
+}
+
+// waitForStage polls the backing directory until worker has a stage, for at most d.
+func (b *bed) waitForStage(worker string, d time.Duration) bool {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		names, _ := filepath.Glob(filepath.Join(b.exp, "staging", worker+".2*"))
+		if len(names) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // fillDisk writes a filler file on the backing tmpfs until it is full.

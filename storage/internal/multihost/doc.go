@@ -32,7 +32,8 @@
 //     registration errors too.
 //
 // It prints its figures (births, kills, races, failures, injected faults, removals) and every
-// violation with the rule and the file. Extra collector flags can be given in
+// violation with the rule and the file. EVO_MULTIHOST_HOSTNAMES (comma-separated) replaces the
+// three hostnames, e.g. to run with unique ones. Extra collector flags can be given in
 // EVO_MULTIHOST_GC_ARGS (space-separated), and a prebuilt binary in EVO_MULTIHOST_BIN.
 //
 //	EVO_MULTIHOST=1 go test -count=1 -v -run TestMultiHost ./storage/internal/multihost/
