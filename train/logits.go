@@ -46,7 +46,7 @@ func Logits(ctx context.Context, g *genome.Genome, ck *checkpoint.Checkpoint, x 
 		if _, err := e.m.run(); err != nil {
 			return nil, fmt.Errorf("train: logits of examples %d–%d: %w", lo, hi, err)
 		}
-		l := float32s(e.m.logitsVal.(*tensor.Dense))
+		l := float32s(e.m.out.logits.(*tensor.Dense))
 		out = append(out, l[:(hi-lo)*g.Classes]...)
 	}
 	return out, nil
