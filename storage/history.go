@@ -26,6 +26,10 @@ type History struct {
 	worker string
 	mu     sync.Mutex
 	f      file
+	// torn: an earlier append failed and may have left part of its line in the log (a full
+	// disk writes what fits). The next append starts with a newline, so that the fragment
+	// stays a line of its own, which readers skip, instead of swallowing the next event.
+	torn bool
 }
 
 // History opens worker's log for appending, creating it if needed. If a crash left a torn last
@@ -85,9 +89,15 @@ func (h *History) Append(event []byte) error {
 	if h.f == nil {
 		return fmt.Errorf("storage: history %s: closed", h.worker)
 	}
-	if _, err := h.f.Write(line); err != nil {
+	if h.torn {
+		line = append([]byte{'\n'}, line...)
+	}
+	if n, err := h.f.Write(line); err != nil {
+		// Without a byte written the log is as before (and still torn if it was).
+		h.torn = h.torn || n > 0
 		return fmt.Errorf("storage: history %s: %w", h.worker, err)
 	}
+	h.torn = false
 	if err := h.f.Sync(); err != nil {
 		return fmt.Errorf("storage: history %s: %w", h.worker, err)
 	}
