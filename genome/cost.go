@@ -172,8 +172,9 @@ func (g *Genome) EvalBatchFLOPs(batch int) (int64, error) {
 	return checked("eval batch flops", satMul(perExample, int64(batch)))
 }
 
-// Cost returns the compute cost of one individual (SPEC §4): F_t·N_t + F_v·N_v, with N_t = steps
-// training steps of the given batch size and the validation set of evalExamples examples.
+// Cost returns the compute cost of one individual (see Cost in the package doc): F_t·N_t +
+// F_v·N_v, with N_t = steps training steps of the given batch size and the validation set of
+// evalExamples examples.
 // Because evaluation FLOPs are linear in the batch size, F_v·N_v equals evalExamples × the
 // per-example evaluation FLOPs whatever the evaluation batch size, last partial batch included.
 func (g *Genome) Cost(steps, batch, evalExamples int) (int64, error) {

@@ -96,9 +96,9 @@ func TestCostFixtureParams(t *testing.T) {
 	}
 }
 
-// TestCostReferenceNet checks the "full" reference net of GORGONIA.md: 4 convs 3×3 (3→64,
-// 64→64, 64→128 stride 2, 128→128), BN-ReLU after each, one identity skip, GAP, FC, batch 50:
-// 28.8 GFLOP per training step.
+// TestCostReferenceNet checks the "full" reference net (Reference nets in train's package doc):
+// 4 convs 3×3 (3→64, 64→64, 64→128 stride 2, 128→128), BN-ReLU after each, one identity skip,
+// GAP, FC, batch 50: 28.8 GFLOP per training step.
 func TestCostReferenceNet(t *testing.T) {
 	g := &Genome{
 		Input: Shape{H: 32, W: 32, C: 3}, Classes: 10, LearningRate: 0.1,

@@ -1,20 +1,3 @@
-// Package genome is the paper's "DNA": a directed acyclic graph of rank-3 tensors (vertices)
-// joined by identity or convolution edges, plus a learning-rate gene.
-//
-// Structure. The vertices form a chain, the backbone: Vertices[0] is the input (the image),
-// Vertices[len-1] is the output, which feeds the fixed head (global average pool, then a
-// fully-connected layer, then softmax cross-entropy). Every vertex but the input has exactly
-// one primary in-edge (Skip == false) from the previous vertex of the chain; this edge fixes
-// the vertex shape. Skip edges (Skip == true) are identity edges from an earlier backbone vertex
-// to a later, non-adjacent one; their values are resized by nearest neighbour and their channels
-// truncated or zero-padded to the vertex shape, then summed with the primary input, then the
-// vertex activation applies. Every mutation of the paper keeps this structure.
-//
-// Identity. Every vertex and edge has an ID that never changes while it lives; new parts get
-// fresh IDs from NextID. The head has an ID too. Trainable tensors are keyed by the ID of
-// their owner (see Tensors), which is what weight inheritance keys on.
-//
-// This package uses the standard library only.
 package genome
 
 // FormatVersion is the version of the JSON encoding written by Encode.

@@ -17,9 +17,9 @@ type Record struct {
 	Applied bool `json:"applied"`
 }
 
-// MutationFunc is one mutation of SPEC §3. It never modifies g: it returns a changed copy (or
-// an unchanged copy and Applied == false when it does not apply). It fails only when g is not
-// valid. All randomness comes from rng.
+// MutationFunc is one mutation (see Mutations in the package doc). It never modifies g: it
+// returns a changed copy (or an unchanged copy and Applied == false when it does not apply). It
+// fails only when g is not valid. All randomness comes from rng.
 type MutationFunc func(g *Genome, rng *rand.Rand) (*Genome, Record, error)
 
 // Mutation is a named mutation.
@@ -30,8 +30,8 @@ type Mutation struct {
 	Apply MutationFunc
 }
 
-// Mutations lists the eleven mutations of the paper (SPEC §3) in the paper's order. Mutate draws
-// from it uniformly.
+// Mutations lists the eleven mutations of the paper in the paper's order (the package doc says
+// what each does, and what is ours). Mutate draws from it uniformly.
 var Mutations = []Mutation{
 	{"alter-learning-rate", AlterLearningRate},
 	{"identity", KeepTraining},

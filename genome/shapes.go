@@ -8,10 +8,11 @@ import (
 // Shapes infers the shape of every vertex of g for its own Input shape, keyed by vertex ID.
 func (g *Genome) Shapes() (map[string]Shape, error) { return g.ShapesFor(g.Input) }
 
-// ShapesFor infers the shape of every vertex for an example of shape in (SPEC §2): the input
-// vertex has shape in; a vertex's primary (backbone) in-edge fixes its shape, an identity keeping
-// the source shape and a conv giving ceil(H/stride) × ceil(W/stride) × Channels; skip inputs are
-// resized to it by nearest neighbour and channel-truncated or zero-padded.
+// ShapesFor infers the shape of every vertex for an example of shape in (see The graph in the
+// package doc): the input vertex has shape in; a vertex's primary (backbone) in-edge fixes its
+// shape, an identity keeping the source shape and a conv giving ceil(H/stride) ×
+// ceil(W/stride) × Channels; skip inputs are resized to it by nearest neighbour and
+// channel-truncated or zero-padded.
 func (g *Genome) ShapesFor(in Shape) (map[string]Shape, error) {
 	if in.H < 1 || in.W < 1 || in.C < 1 {
 		return nil, fmt.Errorf("genome: input shape %dx%dx%d: every dimension must be at least 1", in.H, in.W, in.C)
