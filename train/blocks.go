@@ -143,7 +143,7 @@ func (b *bnStats) setRunning(mean, variance []float32) error {
 }
 
 // setTraining switches between batch statistics (true) and running statistics (false). On the
-// stock op, switching back to training wipes the running statistics (GORGONIA.md trap 5).
+// stock op, switching back to training wipes the running statistics (trap 5).
 func (b *bnStats) setTraining(training bool) error {
 	if b.stock != nil {
 		return b.stock.SetTraining(training)

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Defaults for the zero values of Config (SPEC §4).
+// Defaults for the zero values of Config; the package doc (Settings) explains the marks.
 const (
 	DefaultSteps         = 25600 // [paper] T, SGD steps per individual
 	DefaultBatchSize     = 50    // [paper]
@@ -19,7 +19,7 @@ const (
 )
 
 // Config controls the training of one individual. The zero value of every field means the
-// documented default, so Config{} trains exactly as SPEC §4 says.
+// documented default, so Config{} trains as the paper does (see the package doc).
 type Config struct {
 	// Steps is T, the number of SGD steps (each on one minibatch). 0 means DefaultSteps (25,600).
 	Steps int

@@ -48,7 +48,7 @@ func Evaluate(ctx context.Context, g *genome.Genome, ck *checkpoint.Checkpoint, 
 
 // evaluator is an evaluation model (running batch-norm statistics, no gradients), separate from
 // the training model: switching a gorgonia batch-norm op back to training mode wipes its running
-// statistics (GORGONIA.md trap 5), so the training ops are never switched.
+// statistics (trap 5), so the training ops are never switched.
 type evaluator struct {
 	m *model
 }

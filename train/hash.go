@@ -8,7 +8,7 @@ import (
 
 // checkHashes reports two distinct nodes of g with the same 32-bit hash. gorgonia's tape
 // compiler numbers values by node hash (common-subexpression elimination), so two colliding
-// nodes would silently share one value (GORGONIA.md trap 4). Equal subexpressions are merged
+// nodes would silently share one value (trap 4). Equal subexpressions are merged
 // when they are added to the graph, so within one graph equal hashes always mean a collision.
 func checkHashes(g *G.ExprGraph) error {
 	nodes := g.AllNodes()

@@ -9,7 +9,7 @@ import (
 	"evo/train/checkpoint"
 )
 
-// freshTensor returns the fresh initial value of one tensor (SPEC §2, §4):
+// freshTensor returns the fresh initial value of one tensor (Settings in the package doc):
 //   - conv kernels "<edge>.w" [Cout, Cin, kh, kw]: He-normal, N(0, 2/fan_in), fan_in = Cin·kh·kw;
 //   - batch norm: gamma 1, beta 0, running mean 0, running variance 1;
 //   - head weights "<head>.w" [C, K]: N(0, 1/C) [ours: LeCun normal, since no ReLU follows];

@@ -158,7 +158,7 @@ func subsample(x *G.Node, fh, fw int, name string) (*G.Node, error) {
 
 // globalAvgPool averages x (B, C, H, W) over H and W into (B, C). It reshapes to (B, C, H·W)
 // and reduces one axis: gorgonia's Mean over two axes is silently wrong and its
-// GlobalAveragePool2D has no gradient (GORGONIA.md traps 1 and 2).
+// GlobalAveragePool2D has no gradient (traps 1 and 2).
 func globalAvgPool(x *G.Node) (*G.Node, error) {
 	s := x.Shape()
 	r, err := G.Reshape(x, tensor.Shape{s[0], s[1], s[2] * s[3]})
@@ -197,7 +197,7 @@ func softmaxXent(logits, onehot *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cross-entropy: %w", err)
 	}
-	// Reduce one axis only: multi-axis reductions are unreliable (GORGONIA.md trap 1).
+	// Reduce one axis only: multi-axis reductions are unreliable (trap 1).
 	flat, err := G.Reshape(p, tensor.Shape{p.Shape().TotalSize()})
 	if err != nil {
 		return nil, fmt.Errorf("cross-entropy: %w", err)

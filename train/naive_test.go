@@ -8,7 +8,8 @@ import (
 )
 
 // An independent, deliberately naive float64 implementation of the network a genome describes,
-// written from SPEC §2 without gorgonia, to check the graph builder against.
+// written from genome's package doc (The graph) without gorgonia, to check the graph builder
+// against.
 
 // t4 is a dense NCHW tensor.
 type t4 struct {

@@ -11,10 +11,10 @@ const (
 	// StatusOK: trained and evaluated; Fitness is the validation accuracy.
 	StatusOK = "ok"
 	// StatusDiverged: the loss, a weight or a logit became NaN or ±Inf; Fitness is 0 and Reason
-	// says where (SPEC §4: the child is still published and loses tournaments).
+	// says where (the child is still published and loses its tournaments).
 	StatusDiverged = "diverged"
 	// StatusTooLarge: the architecture exceeds Config.MaxParams or Config.MaxStepFLOPs; nothing
-	// was trained or written and Fitness is 0 (a failed reproduction, SPEC §3).
+	// was trained or written and Fitness is 0 (a failed reproduction: nothing is published).
 	StatusTooLarge = "too-large"
 )
 

@@ -84,7 +84,7 @@ func (m *model) predictions(n int) ([]int, bool) {
 }
 
 // zeroGrads clears the gradient buffers of every parameter. gorgonia adds each run's gradients
-// to these buffers (GORGONIA.md trap 5), so they must be cleared after every optimiser step.
+// to these buffers (trap 5), so they must be cleared after every optimiser step.
 func (m *model) zeroGrads() error {
 	for _, p := range m.params {
 		g, err := p.node.Grad()

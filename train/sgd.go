@@ -15,8 +15,8 @@ import (
 //	w ← w − lr·v
 //
 // gorgonia's Momentum solver with WithL2Reg adds λ·v instead of λ·w, so the weights are never
-// decayed (GORGONIA.md trap 3); hence this optimiser. The velocity starts at zero: optimiser
-// state is never inherited (SPEC §4).
+// decayed (trap 3 in the package doc); hence this optimiser. The velocity starts at zero:
+// optimiser state is never inherited, as in the paper.
 type sgd struct {
 	lr, momentum, decay float64
 	vel                 []any // []float32 or []float64 per parameter, allocated on first use

@@ -16,7 +16,7 @@ import (
 // tests train the same networks from the same tensors on the same batches both ways and compare
 // the loss trajectories, the batch-norm running statistics and the final weights.
 
-// referenceNets are GORGONIA.md's reference nets (tiny, mid, full) plus a net with odd sizes,
+// referenceNets are the package doc's reference nets (tiny, mid, full) plus a net with odd sizes,
 // a skip from the input and a 7→4 resize with channel padding. By default the big nets run
 // on 16×16 inputs at batch 16; EVO_STOCK_FULL=1 (run by .ci/run) uses 32×32 at batch 50.
 func referenceNets(t *testing.T) []struct {

@@ -183,7 +183,7 @@ func testFLOPsMatchGenome(t *testing.T, g *genome.Genome, stock bool) {
 	t.Logf("step FLOPs measured %d, genome %d", got, want)
 }
 
-// fullNet is GORGONIA.md's reference net "full": 4 convs 3×3 (3→64, 64→64, 64→128 stride 2,
+// fullNet is the reference net "full" (package doc): 4 convs 3×3 (3→64, 64→64, 64→128 stride 2,
 // 128→128), BN-ReLU after each, one identity skip, GAP, FC.
 func fullNet(t testing.TB, lr float64) *genome.Genome {
 	return buildGenome(t, genome.Shape{H: 32, W: 32, C: 3}, 10, lr, []layer{

@@ -13,8 +13,9 @@ import (
 	"evo/genome"
 )
 
-// One test per gorgonia trap of GORGONIA.md: each shows the trap in stock gorgonia (so that the
-// test notices when an upgrade fixes or changes it) and that this package avoids it.
+// One test per gorgonia trap (Gorgonia traps in the package doc): each shows the trap in stock
+// gorgonia (so that the test notices when an upgrade fixes or changes it) and that this package
+// avoids it.
 
 func randTensor(rng *rand.Rand, shape ...int) *tensor.Dense {
 	n := 1

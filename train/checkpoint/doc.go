@@ -20,7 +20,9 @@
 // strings: "format" = "evo-checkpoint", "format_version" = "1", "sha256" = the hex SHA-256 of the
 // data section, plus any caller metadata. evo writes tensors in sorted key order with contiguous
 // offsets and a header padded with spaces to a multiple of 8 bytes, so equal checkpoints are
-// byte-equal. Optimiser state is never stored: a child starts SGD afresh (SPEC §4).
+// byte-equal. Optimiser state is never stored: a child starts SGD with zero velocity, as in the
+// paper. The trainer's metadata are "status" (ok or diverged), "steps", "seed" and "data" (the
+// data set's name); the list of tensors a genome has, with their shapes, is genome's Tensors.
 //
 // # Reading
 //
