@@ -35,7 +35,7 @@ const (
 // Config is the evolution's settings, identical for every worker of an experiment. Each
 // field's zero value means the documented default; call WithDefaults to fill them in.
 type Config struct {
-	// Seed is the experiment seed: every random choice derives from it (SPEC §5 determinism).
+	// Seed is the experiment seed: every random choice derives from it (package doc: Determinism).
 	Seed int64
 	// Input is the shape of one example (required).
 	Input genome.Shape

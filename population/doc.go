@@ -2,6 +2,28 @@
 // or many, on one host or many, evolve one population kept by a shared Store (evo/storage on
 // a local disk or NFS). There is no master and no lock on the hot path.
 //
+// # The paper's algorithm
+//
+// Real et al. (ICML 2017) evolve a population of P individuals (1,000 in the paper) with W
+// identical workers (250, P/4) that share it asynchronously. While the population is not full,
+// a worker trains and adds an initial individual (package evo/genome's Initial). Otherwise it
+// picks two individuals uniformly at random; the one with the lower fitness dies, the other is
+// the parent; the child is the parent's genome with one mutation drawn uniformly from the
+// eleven (genome.Mutate), starts from the parent's weights wherever they still fit, trains for T
+// steps and joins the population with its validation accuracy as fitness. A worker whose step
+// is spoiled by another worker (the individual it picked has just died) gives the step up; that
+// is routine. The paper's controls are random search (no selection) and training without weight
+// inheritance (its Figure 2); its interventions on a stuck population are a period with more
+// mutations per child and a reset of every individual's weights (its Figure 4). The result of a
+// run is the best individual by validation accuracy, its test accuracy reported once; an
+// ensemble of the top individuals by majority vote did better still (`evo ensemble`).
+//
+// In code: Worker.Run is one worker, step.go decides what a step does, select.go picks parent
+// and victim, reproduce.go and publish.go build, train and publish the child (training is the
+// Trainer's job: the evo command plugs in package evo/train), reset.go handles population resets.
+// The kill is one atomic rename in evo/storage, so of two workers that pick the same victim
+// exactly one wins.
+//
 // # The worker loop
 //
 // Each Worker repeats a step (see step.go for the exact rule and the bound it keeps):
@@ -24,7 +46,33 @@
 //     and the worker's next step reproduces without killing (it still owes the population the
 //     individual it killed). A diverged child is published with fitness 0.
 //
-// Population bound. Alive individuals stay within [P − W, P] once the population is full, with
+// # What is the paper's and what is ours
+//
+// The paper's: the population set-point (Config.PopulationSize, default 1,000), the binary
+// tournament (SelectTournament), the fill phase with initial individuals, weight inheritance,
+// one mutation per child (Config.MutationsPerChild, default 1), the controls random search
+// (SelectRandom) and no inheritance (Config.NoInheritance), the live interventions (more
+// mutations per child, a population reset), and the cost of a run as the sum of every
+// individual's F_t·N_t + F_v·N_v.
+//
+// Ours, each a documented field or rule, and each off or neutral by default where it changes the
+// algorithm:
+//
+//   - Aging selection (SelectAging, from Real et al. 2019, "Regularized Evolution for Image
+//     Classifier Architecture Search"): the best of TournamentSize random individuals is the
+//     parent and the oldest dies. Off by default.
+//   - How the population stays at its set-point with no master: claims in heartbeats, regrowth
+//     without a kill, culls (Population bound, below).
+//   - What a failure does: a child the trainer refuses (too large) or an error publishes
+//     nothing and the worker owes the population the individual it killed; a diverged child is
+//     published with fitness 0, so it loses every tournament.
+//   - How a population reset is carried out with no master: reset epochs (below).
+//   - Budgets, stop and resume, deterministic per-child seeds, the history logs and their
+//     index: none of them change which child is built from which parent.
+//
+// # Population bound
+//
+// Alive individuals stay within [P − W, P] once the population is full, with
 // P the set-point and W the number of workers (the lower bound can dip by a place or two for a
 // moment, see step.go): a worker announces in its heartbeat that it
 // holds a kill whose child is coming (a debt) or that it is about to publish a child without a
@@ -34,13 +82,15 @@
 // full once, a shortfall (a worker killed while training) is made good by reproducing without
 // a kill rather than by injecting untrained initial individuals.
 //
-// # Controls, stop conditions, determinism
+// # Controls
 //
 // Live controls live in control.json (SetControl, ReadControl): mutations per child, a
 // population reset, stop, and budgets. Workers read it before every step, and while a child
 // trains whenever control.json changes on their host (fsnotify, through the store's
 // WatchControl) and every ControlPoll besides (the only way a change made on another NFS client
 // arrives), so a stop abandons the child in training.
+//
+// # Population resets
 //
 // A population reset (the paper's Figure 4) restarts the weights of every individual alive at
 // that moment and remeasures its fitness, keeping its architecture. control.json holds a reset
@@ -56,18 +106,22 @@
 // per worker at most) can add stale individuals, so after about P + W retrainings the whole
 // population is post-reset and evolution resumes (reset.go argues the bound).
 //
-// Budgets. A worker stops when the stop control is set or a budget is reached. MaxIndividuals
-// and MaxFLOPs count the experiment's totals — every worker, every invocation, read from the
-// shared history (at most every StopCheckInterval, reading only what was appended since the last check) plus the worker's own births since and the
-// counts in the heartbeats — so they end the experiment, not one run. MaxWall counts the wall
-// time of one invocation from Config.WallStart, so that starting a worker again (a rerun of a
-// command, a cluster job resubmitted a day later) always makes progress when only a wall budget
-// is set. control.json may replace each budget (Control.MaxIndividuals, MaxFLOPs, MaxWall; 0 =
-// no limit, unset = Config's): Control.Limits gives the budgets in force, and a worker applies a
-// change from its next step on, so a budget can be raised on a finished experiment or raised
-// and lowered on a live one. A worker started when a total is already reached stops at once.
-// Worker.StopMessage says why a worker stopped, with the numbers and how to go on
+// # Budgets
+//
+// A worker stops when the stop control is set or a budget is reached. MaxIndividuals and MaxFLOPs
+// count the experiment's totals — every worker, every invocation, read from the shared history (at
+// most every StopCheckInterval, reading only what was appended since the last check) plus the
+// worker's own births since and the counts in the heartbeats — so they end the experiment, not one
+// run. MaxWall counts the wall time of one invocation from Config.WallStart, so that starting a
+// worker again (a rerun of a command, a cluster job resubmitted a day later) always makes progress
+// when only a wall budget is set. control.json may replace each budget (Control.MaxIndividuals,
+// MaxFLOPs, MaxWall; 0 = no limit, unset = Config's): Control.Limits gives the budgets in force,
+// and a worker applies a change from its next step on, so a budget can be raised on a finished
+// experiment or raised and lowered on a live one. A worker started when a total is already reached
+// stops at once. Worker.StopMessage says why a worker stopped, with the numbers and how to go on
 // (Limits.Reached, StopMessage).
+//
+// # Determinism
 //
 // Every random draw of a reproduction derives from ChildSeed(experiment seed, key), where the
 // key "<worker>/<n>" and the seed are recorded in the child's metadata: Reproduce(parent
@@ -99,23 +153,34 @@
 //     or that vanished makes the reader start over. A worker keeps such a reader for its stop
 //     conditions, so a budget check reads about the bytes appended since the last check (plus
 //     a fingerprint of 64 bytes per grown log), however long the history is.
-//   - The index. history.index in the experiment directory holds a summary of the history
-//     (counts, FLOPs, first start), the births of the last RateWindow plus an hour (for rates),
-//     the offset and fingerprint of every log it covers, and a table of every individual ever
-//     born (id, parent, birth time, fitness, FLOPs, status, death and killer, and where its
-//     birth event lies in which log). The first line is a JSON header; the table follows, one
-//     tab-separated row per individual sorted by id, with its length and CRC-32C in the
-//     header, so that a lookup of one individual is a binary search over the bytes read. The
-//     collector (`evo gc`, and the one `evo run` starts) rewrites it (UpdateIndex) when it is
-//     missing or unusable, or when more than IndexRewriteTail bytes were appended past it; it
-//     writes a temporary file and renames it, so readers see the old or the new index.
-//     Status reads the header and the logs past its offsets; LineageOf, Show and ReadBirths
-//     look individuals up in the table, TimelineOf parses all of it, and a full Meta is read
-//     back from its log (one read at the recorded offset) only for the individuals returned. A missing, corrupt (checksum) or stale (a log shorter than
-//     indexed, or different before its offset) index is ignored with a debug log line and the
-//     whole history is read: the index only saves time, it never changes an answer (the tests
-//     compare both ways on random histories).
+//   - The index. history.index in the experiment directory holds a summary of the history (counts,
+//     FLOPs, first start), the births of the last RateWindow plus an hour (for rates), the offset
+//     and fingerprint of every log it covers, and a table of every individual ever born (id,
+//     parent, birth time, fitness, FLOPs, status, death and killer, and where its birth event lies
+//     in which log). The first line is a JSON header; the table follows, one tab-separated row per
+//     individual sorted by id, with its length and CRC-32C in the header, so that a lookup of one
+//     individual is a binary search over the bytes read. The collector (`evo gc`, and the one `evo
+//     run` starts) rewrites it (UpdateIndex) when it is missing or unusable, or when more than
+//     IndexRewriteTail bytes were appended past it; it writes a temporary file and renames it, so
+//     readers see the old or the new index. Status reads the header and the logs past its offsets;
+//     LineageOf, Show and ReadBirths look individuals up in the table, TimelineOf parses all of it,
+//     and a full Meta is read back from its log (one read at the recorded offset) only for the
+//     individuals returned. A missing, corrupt (checksum) or stale (a log shorter than indexed, or
+//     different before its offset) index is ignored with a debug log line and the whole history is
+//     read: the index only saves time, it never changes an answer (the tests compare both ways on
+//     random histories).
+//
+// # Tests
 //
 // population never imports a training library: Trainer is the seam (the evo command adapts
-// evo/train to it; tests use a fake).
+// evo/train to it; tests use a fake trainer whose fitness rewards convolutions), so the whole loop
+// runs in tests on real storage. TestEvolve runs every selection and control with several workers
+// and checks the invariants of the run (every publish and kill in the history, the population
+// bound, replayable seeds and genomes, inheritance, costs); TestSelectionSelects and
+// TestAgingKillsOldest that selection selects; TestProcesses runs workers as separate processes and
+// SIGKILLs one while it publishes; TestPaperScale runs a population of 100 with 25
+// workers (EVO_PAPER_SCALE=1: the paper's 1,000 and 250); TestPopulationReset the reset bound;
+// TestTrainerFailures failed and diverged children; TestStopConditions, TestBudgetResumeAndRaise
+// and TestWallBudgetPerInvocation the budgets; TestReproduce that a lineage replays;
+// TestIndexEquivalentToFullRead that the index never changes an answer.
 package population

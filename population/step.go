@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// step is one iteration of the loop of SPEC §5. The decision keeps the population at its
+// step is one iteration of the worker loop (package doc). The decision keeps the population at its
 // set-point P while workers kill first and publish later:
 //
 //   - T = alive + debts is what the loop conserves, where a worker's debt is a kill whose

@@ -13,7 +13,7 @@ import (
 	"evo/storage"
 )
 
-// Worker is one of the many identical evolvers of an experiment (SPEC §5). Create it with
+// Worker is one of the many identical evolvers of an experiment (package doc). Create it with
 // NewWorker and call Run once.
 type Worker struct {
 	store   Store
