@@ -1,12 +1,12 @@
-// Command evo-bench times evo's training step on the reference nets of GORGONIA.md (tiny, mid,
-// full) at a given batch size on random 32×32×3 data, and prints one line of key=value pairs
-// per net (read by scripts/bench/train_vs_torch.sh):
+// Command evo-bench times evo's training step on the reference nets (tiny, mid, full; see
+// Reference nets in the package doc of evo/train) at a given batch size on random 32×32×3 data,
+// and prints one line of key=value pairs per net (read by scripts/bench/train_vs_torch.sh):
 //
 //	evo net=full blas=gonum threads=2 batch=50 step_ms=… steps_per_s=… images_per_s=… gflop_per_step=… gflops=… peak_rss_mb=…
 //
 // Nets: tiny = the paper's initial individual (global average pool + FC); mid = 3→16 3×3,
 // 16→32 3×3 stride 2, 32→32 3×3; full = 3→64, 64→64, 64→128 stride 2, 128→128, all 3×3, with
-// an identity skip from the first conv's output to the last vertex. Every conv is followed by
+// an identity skip from the second conv's output to the last vertex. Every conv is followed by
 // BN-ReLU; all end in global average pooling and a 10-way FC.
 package main
 

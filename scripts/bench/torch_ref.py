@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch reference for scripts/bench/train_vs_torch.sh: times SGD training steps of one of
-GORGONIA.md's reference nets (tiny, mid, full) on random 32x32x3 data, with the same
-architecture, optimiser (SGD, momentum 0.9, weight decay 1e-4) and batch size as evo-bench, on
-2 threads, and prints one line of key=value pairs:
+the reference nets (tiny, mid, full; see `go doc evo/train`, section Reference nets) on random
+32x32x3 data, with the same architecture, optimiser (SGD, momentum 0.9, weight decay 1e-4)
+and batch size as evo-bench, on 2 threads, and prints one line of key=value pairs:
 
     torch net=full batch=50 step_ms=... steps_per_s=... images_per_s=... peak_rss_mb=...
 """

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Times evo's training step against PyTorch on GORGONIA.md's reference nets (tiny, mid, full) at
-# batch 50 on random 32x32x3 data, alternating the two (evo then PyTorch, per net and round), and
-# prints steps/s, images/s, peak RSS, GFLOP/s and the ratio evo/PyTorch (time per step) per net:
+# Times evo's training step against PyTorch on the reference nets (tiny, mid, full; see `go doc
+# evo/train`, section Reference nets) at batch 50 on random 32x32x3 data, alternating the two
+# (evo then PyTorch, per net and round), and prints steps/s, images/s, peak RSS, GFLOP/s and the
+# ratio evo/PyTorch (time per step) per net:
 # of the fastest round of each (the least disturbed by other load on the machine; with ROUNDS > 1
 # the ratio of the means follows in parentheses). The ratio lines end with "ratio full: X.XX"
 # (when full is timed); the workers lines follow.
