@@ -101,6 +101,6 @@ func softmaxCrossEntropyForward(classes int) int64 { return satAdd(prod(4, class
 func softmaxCrossEntropyBackward(classes int) int64 { return satAdd(prod(2, classes), 1) }
 
 // sgdUpdatePerParam is SGD with momentum and weight decay applied to the weights, per trainable
-// parameter and step: g + wd·w (2), v ← μ·v + g (2), w ← w − lr·v (2). (The brief's "≈ 4"
-// is the momentum step alone; the decay term adds 2.)
+// parameter and step: g + wd·w (2), v ← μ·v + g (2), w ← w − lr·v (2). (The momentum step
+// alone is 4; the decay term adds 2.)
 const sgdUpdatePerParam = 6
