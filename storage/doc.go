@@ -8,6 +8,7 @@
 //	control.json               live controls, replaced atomically
 //	population/<id>/           alive individuals: record.json plus the caller's files
 //	graveyard/<id>.<ns>.<w>/   killed individuals: unix-nanos time of death and killer's name
+//	graveyard/gc-<c>/<grave>/  graves claimed by collector c, being recorded and removed
 //	staging/<w>.<id>/          children being written by worker w
 //	staging/<w>.tmp-<hex>      temporary files of atomic replaces (heartbeats, control, config)
 //	heartbeats/<w>.json        one per worker, replaced atomically, mtime = time of the beat
@@ -50,6 +51,33 @@
 // so that a kill in the histories always has its grave or a GC record; a removal whose record
 // cannot be written (a full disk) is skipped and retried by the next collection. It never
 // touches population/. Dry runs plan and report only.
+//
+// Exactly one GC record per grave. Several collectors run at once (one per host, or one per
+// Slurm task), through different mounts, and may all plan the same grave. A grave is therefore
+// collected in three steps: claim, record, remove. The claim is one rename of
+// graveyard/<grave> into the collector's own claim directory graveyard/gc-<collector>/<grave>;
+// of racing collectors exactly one rename succeeds, and only its collector writes the record.
+// Nobody else ever renames into that directory, so a rename that reports ENOENT although it
+// happened (a retransmitted NFS rename) is recognised by finding the grave there, and counts as
+// won; a collector that lost the race finds nothing and moves on. The claim is fsynced before
+// the record is written, so that a crash cannot put a recorded grave back. A collector that
+// dies between claim and removal leaves its claim directory behind: to let others prove its
+// death, a collector takes a lock (locks/<collector>.lock, like a worker's) before its first
+// claim. Its claims are taken over (renamed into the taker's claim directory, again one winner)
+// only when Liveness says the collector is Dead: at once where its lock is free in a lock domain
+// the taker shares, otherwise when its (absent) heartbeat has been watched unchanged for the
+// staleness bound. A taken-over grave may already have its record, so the taker searches the
+// GC logs for it first and writes one only if there is none; the same holds for a collector's
+// own claims left by a failed append (a full disk may have written part or all of the line).
+// A live collector re-checks that it still holds its claim just before writing the record.
+// The only way left to write two records is the one that loses a stalled worker its child: a
+// collector paused for longer than the staleness bound exactly between that check and its
+// append, in a lock domain the taker does not share.
+//
+// Why a claim rather than records that readers deduplicate: every reader of the histories
+// (the bed's invariants, lineage, accounting) could count a grave twice, and each would have to
+// know to deduplicate; a rename is the one primitive this package already trusts on every
+// filesystem it supports, and it makes the log itself exact.
 //
 // # Liveness
 //

@@ -47,7 +47,8 @@ func (r *Root) dirBytes(dir string) int64 {
 	return n
 }
 
-// GraveyardUsage returns the number of graves and the bytes of their files.
+// GraveyardUsage returns the number of graves and the bytes of their files, counting the graves
+// that collectors have claimed but not yet removed.
 func (r *Root) GraveyardUsage() (graves int, bytes int64, err error) {
 	gs, err := r.listGraves()
 	if err != nil {
@@ -56,7 +57,14 @@ func (r *Root) GraveyardUsage() (graves int, bytes int64, err error) {
 	for _, g := range gs {
 		bytes += g.bytes
 	}
-	return len(gs), bytes, nil
+	_, claimed, err := r.listClaims()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, g := range claimed {
+		bytes += r.dirBytes(r.path(dirGraveyard, claimDirName(g.collector), g.name))
+	}
+	return len(gs) + len(claimed), bytes, nil
 }
 
 // planGraves lists the graves older than grace (0: every grave) and then, while the rest hold
@@ -93,4 +101,33 @@ func (r *Root) planGraves(grace time.Duration, maxBytes int64) ([]GCItem, error)
 		keptBytes -= g.bytes
 	}
 	return items, nil
+}
+
+// planClaims lists the graves inside claim directories that this collector must finish: its own
+// (left by a record that could not be written) and those of collectors that Liveness judges dead
+// (a collector that died between claim and removal). A live or unproven collector's claims are
+// left alone. It also returns the dead collectors, whose empty claim directories go too.
+func (r *Root) planClaims(stale time.Duration) (items []GCItem, dead []string, err error) {
+	dirs, graves, err := r.listClaims()
+	if err != nil {
+		return nil, nil, fmt.Errorf("storage: gc plan: %w", err)
+	}
+	why := map[string]string{}
+	for _, c := range dirs {
+		if c == r.self {
+			why[c] = "left claimed by this collector"
+			continue
+		}
+		if l := r.Liveness(c, stale); l.Verdict == Dead {
+			why[c] = "claimed by collector " + c + ", which is dead: " + l.Reason
+			dead = append(dead, c)
+		}
+	}
+	for _, g := range graves {
+		if reason, ok := why[g.collector]; ok {
+			items = append(items, GCItem{Kind: GCGrave, Path: filepath.Join(dirGraveyard, g.name), ID: g.id, Reason: reason,
+				src: filepath.Join(dirGraveyard, claimDirName(g.collector), g.name)})
+		}
+	}
+	return items, dead, nil
 }
