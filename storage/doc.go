@@ -95,8 +95,11 @@
 // that has just started has watched nothing yet and proves no staleness; a one-shot `evo gc` or
 // `evo check` reclaims or reports only what the second kind of proof covers, and a long-running
 // collector (`evo run`, `evo gc --loop`) reclaims the rest once it has watched it for the bound.
-// A paused worker (SIGSTOP, a hung server) shorter than the bound is therefore never dead; one
-// paused longer is, and finds its stage gone when it wakes: it loses that child, nothing else.
+// A paused worker (SIGSTOP, a hung server) is therefore never dead while paused for less than
+// the bound minus the age its heartbeat may already have had as seen by the observer when it
+// stopped (one heartbeat interval plus the mount's attribute-cache time; seconds against the
+// default bound of hours); one paused longer may be, and finds its stage gone when it wakes: it
+// loses that child, nothing else.
 //
 // A free lock, only in a shared lock domain. flock(2) is only meaningful between processes
 // that see the same lock table: the same kernel, reaching the experiment through the same

@@ -104,30 +104,51 @@ func (r *Root) planGraves(grace time.Duration, maxBytes int64) ([]GCItem, error)
 }
 
 // planClaims lists the graves inside claim directories that this collector must finish: its own
-// (left by a record that could not be written) and those of collectors that Liveness judges dead
-// (a collector that died between claim and removal). A live or unproven collector's claims are
-// left alone. It also returns the dead collectors, whose empty claim directories go too.
-func (r *Root) planClaims(stale time.Duration) (items []GCItem, dead []string, err error) {
+// (left by a record that could not be written) and the abandoned claims of other collectors (a
+// collector that died between claim and removal; see claimAbandoned). Other claims are left
+// alone. It also returns the collectors whose empty claim directories may go.
+func (r *Root) planClaims(bound time.Duration) (items []GCItem, gone []string, err error) {
 	dirs, graves, err := r.listClaims()
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: gc plan: %w", err)
 	}
-	why := map[string]string{}
+	lockDead := map[string]string{}
+	nonEmpty := map[string]bool{}
 	for _, c := range dirs {
 		if c == r.self {
-			why[c] = "left claimed by this collector"
 			continue
 		}
-		if l := r.Liveness(c, stale); l.Verdict == Dead {
-			why[c] = "claimed by collector " + c + ", which is dead: " + l.Reason
-			dead = append(dead, c)
+		if dead, why := r.collectorLockDead(c); dead {
+			lockDead[c] = why
+			gone = append(gone, c)
 		}
 	}
 	for _, g := range graves {
-		if reason, ok := why[g.collector]; ok {
-			items = append(items, GCItem{Kind: GCGrave, Path: filepath.Join(dirGraveyard, g.name), ID: g.id, Reason: reason,
-				src: filepath.Join(dirGraveyard, claimDirName(g.collector), g.name)})
+		nonEmpty[g.collector] = true
+		src := filepath.Join(dirGraveyard, claimDirName(g.collector), g.name)
+		reason := "left claimed by this collector"
+		if g.collector != r.self {
+			var abandoned bool
+			if reason, abandoned = r.claimAbandoned(g.collector, src, lockDead, bound); !abandoned {
+				continue
+			}
+			if !slices.Contains(gone, g.collector) {
+				gone = append(gone, g.collector) // its directory goes once emptied
+			}
+		}
+		items = append(items, GCItem{Kind: GCGrave, Path: filepath.Join(dirGraveyard, g.name), ID: g.id, Reason: reason, src: src})
+	}
+	// An empty claim directory of another collector goes once it has been watched unchanged for
+	// the bound (a live collector makes it again when it needs it).
+	for _, c := range dirs {
+		if c == r.self || nonEmpty[c] || lockDead[c] != "" {
+			continue
+		}
+		if sig := r.signature(r.path(dirGraveyard, claimDirName(c)), 0); sig != "" {
+			if unchanged, _ := r.obs.observe("claimdir/"+c, sig, r.now()); stale(unchanged, max(bound, 0)) {
+				gone = append(gone, c)
+			}
 		}
 	}
-	return items, dead, nil
+	return items, gone, nil
 }
