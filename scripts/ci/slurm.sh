@@ -11,7 +11,7 @@
 #   - no evo process is left once the jobs are gone.
 # Needs root and apt-get (it installs Debian's slurm-wlm and munge); without them it prints a
 # SKIP line and exits 0; a failed install is a FAIL under CI=true. Ends with one PASS/FAIL line
-# with its figures. Takes about 4 minutes on 2 cores.
+# with its figures. About a minute (53 s measured on 2 cores).
 #
 # Usage: scripts/ci/slurm.sh          (from the repository root; Go on PATH or /usr/local/go/bin)
 set -euo pipefail
