@@ -63,16 +63,20 @@
 // the record is written, so that a crash cannot put a recorded grave back. A collector that
 // dies between claim and removal leaves its claim directory behind: to let others prove its
 // death, a collector takes a lock (locks/<collector>.lock, like a worker's) before its first
-// claim. Its claims are taken over (renamed into the taker's claim directory, again one winner)
-// only when Liveness says the collector is Dead: at once where its lock is free in a lock domain
-// the taker shares, otherwise when its (absent) heartbeat has been watched unchanged for the
-// staleness bound. A taken-over grave may already have its record, so the taker searches the
-// GC logs for it first and writes one only if there is none; the same holds for a collector's
-// own claims left by a failed append (a full disk may have written part or all of the line).
+// claim. Collectors write no heartbeat, so the liveness rule is applied to the claim itself: a
+// claim is taken over (renamed into the taker's claim directory, again one winner) only when the
+// collector's lock is free in a lock domain the taker shares, or when the claimed grave has been
+// watched unchanged for the staleness bound on the taker's clock. A live collector holds a claim
+// for the time of one record and one removal, so a claim that lasts the bound belongs to a
+// collector that died or has been paused that long; a first sight never counts. A taken-over
+// grave may already have its record, so the taker searches the GC logs for it first and writes
+// one only if there is none; the same holds for a collector's own claims left by a failed
+// append (a full disk may have written part or all of the line).
 // A live collector re-checks that it still holds its claim just before writing the record.
 // The only way left to write two records is the one that loses a stalled worker its child: a
 // collector paused for longer than the staleness bound exactly between that check and its
-// append, in a lock domain the taker does not share.
+// append (or whose mount still caches the claim's name when it checks), in a lock domain the
+// taker does not share.
 //
 // Why a claim rather than records that readers deduplicate: every reader of the histories
 // (the bed's invariants, lineage, accounting) could count a grave twice, and each would have to
