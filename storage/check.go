@@ -151,9 +151,22 @@ func (r *Root) checkGraveyard(add addFunc, where map[string][]string) {
 	entries, _ := r.fs.ReadDir(r.path(dirGraveyard))
 	for _, e := range entries {
 		rel := filepath.Join(dirGraveyard, e.Name())
+		if _, ok := parseClaimDir(e.Name()); ok && e.IsDir() {
+			// A collector's claim directory: graves being collected (see collectGrave).
+			inside, _ := r.fs.ReadDir(r.path(rel))
+			for _, g := range inside {
+				grel := filepath.Join(rel, g.Name())
+				if id, _, _, ok := parseGrave(g.Name()); ok && g.IsDir() {
+					where[id] = append(where[id], grel)
+				} else {
+					add(ProblemForeign, grel, "not a grave (want <id>.<unix-nanos>.<killer>/)")
+				}
+			}
+			continue
+		}
 		id, _, _, ok := parseGrave(e.Name())
 		if !ok || !e.IsDir() {
-			add(ProblemForeign, rel, "not a grave (want <id>.<unix-nanos>.<killer>/)")
+			add(ProblemForeign, rel, "not a grave (want <id>.<unix-nanos>.<killer>/ or a claim directory gc-<collector>/)")
 			continue
 		}
 		where[id] = append(where[id], rel)

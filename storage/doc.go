@@ -8,6 +8,7 @@
 //	control.json               live controls, replaced atomically
 //	population/<id>/           alive individuals: record.json plus the caller's files
 //	graveyard/<id>.<ns>.<w>/   killed individuals: unix-nanos time of death and killer's name
+//	graveyard/gc-<c>/<grave>/  graves claimed by collector c, being recorded and removed
 //	staging/<w>.<id>/          children being written by worker w
 //	staging/<w>.tmp-<hex>      temporary files of atomic replaces (heartbeats, control, config)
 //	heartbeats/<w>.json        one per worker, replaced atomically, mtime = time of the beat
@@ -51,6 +52,37 @@
 // cannot be written (a full disk) is skipped and retried by the next collection. It never
 // touches population/. Dry runs plan and report only.
 //
+// Exactly one GC record per grave. Several collectors run at once (one per host, or one per
+// Slurm task), through different mounts, and may all plan the same grave. A grave is therefore
+// collected in three steps: claim, record, remove. The claim is one rename of
+// graveyard/<grave> into the collector's own claim directory graveyard/gc-<collector>/<grave>;
+// of racing collectors exactly one rename succeeds, and only its collector writes the record.
+// Nobody else ever renames into that directory, so a rename that reports ENOENT although it
+// happened (a retransmitted NFS rename) is recognised by finding the grave there, and counts as
+// won; a collector that lost the race finds nothing and moves on. The claim is fsynced before
+// the record is written, so that a crash cannot put a recorded grave back. A collector that
+// dies between claim and removal leaves its claim directory behind: to let others prove its
+// death, a collector takes a lock (locks/<collector>.lock, like a worker's) before its first
+// claim. Collectors write no heartbeat, so the liveness rule is applied to the claim itself: a
+// claim is taken over (renamed into the taker's claim directory, again one winner) only when the
+// collector's lock is free in a lock domain the taker shares, or when the claimed grave has been
+// watched unchanged for the staleness bound on the taker's clock. A live collector holds a claim
+// for the time of one record and one removal, so a claim that lasts the bound belongs to a
+// collector that died or has been paused that long; a first sight never counts. A taken-over
+// grave may already have its record, so the taker searches the GC logs for it first and writes
+// one only if there is none; the same holds for a collector's own claims left by a failed
+// append (a full disk may have written part or all of the line).
+// A live collector re-checks that it still holds its claim just before writing the record.
+// The only way left to write two records is the one that loses a stalled worker its child: a
+// collector paused for longer than the staleness bound exactly between that check and its
+// append (or whose mount still caches the claim's name when it checks), in a lock domain the
+// taker does not share.
+//
+// Why a claim rather than records that readers deduplicate: every reader of the histories
+// (the bed's invariants, lineage, accounting) could count a grave twice, and each would have to
+// know to deduplicate; a rename is the one primitive this package already trusts on every
+// filesystem it supports, and it makes the log itself exact.
+//
 // # Liveness
 //
 // Workers run on many hosts, in containers, behind FUSE and caching mounts. Nothing of a worker
@@ -67,8 +99,11 @@
 // that has just started has watched nothing yet and proves no staleness; a one-shot `evo gc` or
 // `evo check` reclaims or reports only what the second kind of proof covers, and a long-running
 // collector (`evo run`, `evo gc --loop`) reclaims the rest once it has watched it for the bound.
-// A paused worker (SIGSTOP, a hung server) shorter than the bound is therefore never dead; one
-// paused longer is, and finds its stage gone when it wakes: it loses that child, nothing else.
+// A paused worker (SIGSTOP, a hung server) is therefore never dead while paused for less than
+// the bound minus the age its heartbeat may already have had as seen by the observer when it
+// stopped (one heartbeat interval plus the mount's attribute-cache time; seconds against the
+// default bound of hours); one paused longer may be, and finds its stage gone when it wakes: it
+// loses that child, nothing else.
 //
 // A free lock, only in a shared lock domain. flock(2) is only meaningful between processes
 // that see the same lock table: the same kernel, reaching the experiment through the same

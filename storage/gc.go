@@ -95,6 +95,10 @@ type GCItem struct {
 	Path   string `json:"path"`         // relative to the experiment directory
 	ID     string `json:"id,omitempty"` // the individual, for graves and stages
 	Reason string `json:"reason"`
+
+	// src is where a grave lies now, relative to the experiment directory, if not at Path: in
+	// a collector's claim directory (graveyard/gc-<collector>/<grave>).
+	src string
 }
 
 // GCPlan is what a collection will remove, decided by PlanGC.
@@ -105,6 +109,9 @@ type GCPlan struct {
 	// (another lock domain, and its heartbeat not watched unchanged for the staleness bound).
 	Unproven int
 	stale    time.Duration // the staleness bound of the plan, to judge again at execution
+	// deadClaims are the collectors whose claim directories the plan takes over; ExecuteGC
+	// removes those directories once empty.
+	deadClaims []string
 }
 
 // GCResult counts what ExecuteGC did.
@@ -117,8 +124,9 @@ type GCResult struct {
 }
 
 // PlanGC decides what to collect: graves older than the grace period (by the time in their
-// name), the oldest graves beyond the byte budget, and the staging leftovers and lock files of
-// workers that Liveness judges dead. It reads directories only and changes nothing.
+// name), the oldest graves beyond the byte budget, the graves left claimed by this collector or
+// by collectors that Liveness judges dead, and the staging leftovers and lock files of workers
+// that Liveness judges dead. It reads directories only and changes nothing.
 func (r *Root) PlanGC(ctx context.Context, o GCOptions) (*GCPlan, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -130,6 +138,11 @@ func (r *Root) PlanGC(ctx context.Context, o GCOptions) (*GCPlan, error) {
 		return nil, err
 	}
 	plan.Items = graves
+	claimed, dead, err := r.planClaims(stale)
+	if err != nil {
+		return nil, err
+	}
+	plan.Items, plan.deadClaims = append(plan.Items, claimed...), dead
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -208,9 +221,10 @@ func (r *Root) newestMtime(path string) time.Time {
 
 // ExecuteGC removes what p lists, unless it is a dry run. Each removal is first recorded in this
 // process's GC log (history/gc-<writer>.jsonl), so that every kill in the histories keeps either
-// its grave or a GC record. A grave loses its record first, then the rest (metadata first, as
-// Thanos does). Errors are logged and skipped; running the same plan twice is harmless. The
-// error is non-nil only if ctx ends.
+// its grave or a GC record. A grave is first claimed (renamed into this collector's claim
+// directory, so that of racing collectors exactly one records it), then recorded, then removed,
+// record.json first (metadata first, as Thanos does); see collectGrave. Errors are logged and
+// skipped; running the same plan twice is harmless. The error is non-nil only if ctx ends.
 func (r *Root) ExecuteGC(ctx context.Context, p *GCPlan) (GCResult, error) {
 	res := GCResult{DryRun: p.DryRun}
 	if p.DryRun {
@@ -232,7 +246,11 @@ func (r *Root) ExecuteGC(ctx context.Context, p *GCPlan) (GCResult, error) {
 				continue
 			}
 		}
-		switch err := r.collect(it); {
+		collect := r.collect
+		if it.Kind == GCGrave {
+			collect = r.collectGrave
+		}
+		switch err := collect(it); {
 		case err == nil:
 			res.Removed++
 		case errors.Is(err, fs.ErrNotExist):
@@ -241,6 +259,9 @@ func (r *Root) ExecuteGC(ctx context.Context, p *GCPlan) (GCResult, error) {
 			res.Failed++
 			r.log.Warn("storage: gc could not remove; a later collection retries", "path", it.Path, "err", err)
 		}
+	}
+	for _, c := range append(p.deadClaims, r.self) {
+		r.removeClaimDir(c)
 	}
 	return res, nil
 }
@@ -256,7 +277,8 @@ func itemWorker(it GCItem) string {
 	return w
 }
 
-// collect logs and removes one item. It returns fs.ErrNotExist if the item is already gone.
+// collect logs and removes one staging leftover or lock file. It returns fs.ErrNotExist if the
+// item is already gone.
 func (r *Root) collect(it GCItem) error {
 	full := r.path(it.Path)
 	if !strings.HasPrefix(it.Path, dirGraveyard+"/") && !strings.HasPrefix(it.Path, dirStaging+"/") &&
@@ -268,11 +290,6 @@ func (r *Root) collect(it GCItem) error {
 	}
 	if err := r.gcLogAppend(it); err != nil {
 		return fmt.Errorf("record in gc log (nothing removed): %w", err)
-	}
-	if it.Kind == GCGrave {
-		if err := r.fs.Remove(filepath.Join(full, recordFileName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
 	}
 	return r.removeAll(full)
 }

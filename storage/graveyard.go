@@ -47,7 +47,8 @@ func (r *Root) dirBytes(dir string) int64 {
 	return n
 }
 
-// GraveyardUsage returns the number of graves and the bytes of their files.
+// GraveyardUsage returns the number of graves and the bytes of their files, counting the graves
+// that collectors have claimed but not yet removed.
 func (r *Root) GraveyardUsage() (graves int, bytes int64, err error) {
 	gs, err := r.listGraves()
 	if err != nil {
@@ -56,7 +57,14 @@ func (r *Root) GraveyardUsage() (graves int, bytes int64, err error) {
 	for _, g := range gs {
 		bytes += g.bytes
 	}
-	return len(gs), bytes, nil
+	_, claimed, err := r.listClaims()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, g := range claimed {
+		bytes += r.dirBytes(r.path(dirGraveyard, claimDirName(g.collector), g.name))
+	}
+	return len(gs) + len(claimed), bytes, nil
 }
 
 // planGraves lists the graves older than grace (0: every grave) and then, while the rest hold
@@ -93,4 +101,54 @@ func (r *Root) planGraves(grace time.Duration, maxBytes int64) ([]GCItem, error)
 		keptBytes -= g.bytes
 	}
 	return items, nil
+}
+
+// planClaims lists the graves inside claim directories that this collector must finish: its own
+// (left by a record that could not be written) and the abandoned claims of other collectors (a
+// collector that died between claim and removal; see claimAbandoned). Other claims are left
+// alone. It also returns the collectors whose empty claim directories may go.
+func (r *Root) planClaims(bound time.Duration) (items []GCItem, gone []string, err error) {
+	dirs, graves, err := r.listClaims()
+	if err != nil {
+		return nil, nil, fmt.Errorf("storage: gc plan: %w", err)
+	}
+	lockDead := map[string]string{}
+	nonEmpty := map[string]bool{}
+	for _, c := range dirs {
+		if c == r.self {
+			continue
+		}
+		if dead, why := r.collectorLockDead(c); dead {
+			lockDead[c] = why
+			gone = append(gone, c)
+		}
+	}
+	for _, g := range graves {
+		nonEmpty[g.collector] = true
+		src := filepath.Join(dirGraveyard, claimDirName(g.collector), g.name)
+		reason := "left claimed by this collector"
+		if g.collector != r.self {
+			var abandoned bool
+			if reason, abandoned = r.claimAbandoned(g.collector, src, lockDead, bound); !abandoned {
+				continue
+			}
+			if !slices.Contains(gone, g.collector) {
+				gone = append(gone, g.collector) // its directory goes once emptied
+			}
+		}
+		items = append(items, GCItem{Kind: GCGrave, Path: filepath.Join(dirGraveyard, g.name), ID: g.id, Reason: reason, src: src})
+	}
+	// An empty claim directory of another collector goes once it has been watched unchanged for
+	// the bound (a live collector makes it again when it needs it).
+	for _, c := range dirs {
+		if c == r.self || nonEmpty[c] || lockDead[c] != "" {
+			continue
+		}
+		if sig := r.signature(r.path(dirGraveyard, claimDirName(c)), 0); sig != "" {
+			if unchanged, _ := r.obs.observe("claimdir/"+c, sig, r.now()); stale(unchanged, max(bound, 0)) {
+				gone = append(gone, c)
+			}
+		}
+	}
+	return items, gone, nil
 }

@@ -77,6 +77,9 @@ type Root struct {
 
 	gcMu  sync.Mutex
 	gcLog *History
+
+	gcRegistered bool         // registerCollector ran (under gcMu)
+	gcRelease    func() error // releases the collector lock taken to claim graves
 }
 
 func newRoot(dir string, opts Options) *Root {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"time"
 
@@ -85,14 +86,16 @@ func (r *Root) watch(ctx context.Context, every time.Duration, dirs []string, ke
 	return out
 }
 
-// Close releases what the Root holds open (its GC log). The Root must not be used afterwards.
+// Close releases what the Root holds open (its GC log and collector lock). The Root must not be
+// used afterwards.
 func (r *Root) Close() error {
 	r.gcMu.Lock()
 	defer r.gcMu.Unlock()
+	relErr := r.releaseCollector()
 	if r.gcLog == nil {
-		return nil
+		return relErr
 	}
 	err := r.gcLog.Close()
 	r.gcLog = nil
-	return err
+	return errors.Join(err, relErr)
 }

@@ -6,25 +6,25 @@
 #   - `podman stop` (SIGTERM) ends it with exit status 143 (so a controller restarts it);
 #   - after `evo control --stop` a worker in the container exits 0 (the run is finished);
 #   - `evo check` of the experiment is clean afterwards.
-# Needs root and apt-get (podman); without them it prints a SKIP line and exits 0.
+# Needs root and apt-get (it installs podman, runc and ca-certificates); without them it prints a
+# SKIP line and exits 0; a failed install is a FAIL under CI=true. Ends with one PASS/FAIL line.
 #
 # On hosts like this CI machine (cgroup v1 "hybrid" mounts, no CAP_SYS_RESOURCE) podman's
 # default runtime crun cannot start containers; the script then uses runc, the cgroupfs manager
 # and rlimits no higher than the current ones, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export PATH="$PATH:/usr/local/go/bin"
+. scripts/ci/lib.sh
 
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-  echo "SKIP scripts/ci/container.sh: needs root and apt-get to install podman"
-  exit 0
-fi
-if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq podman runc >/dev/null
-fi
+is_root || skip "needs root and apt-get to install podman"
+missing=()
+command -v podman >/dev/null || missing+=(podman)
+command -v runc >/dev/null || missing+=(runc)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
+[ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+command -v podman >/dev/null && command -v runc >/dev/null || need "podman or runc missing after apt-get install"
 
-t0=$(date +%s)
+t0=$ci_t0
 tmp=$(mktemp -d /tmp/evo-container-ci.XXXXXX)
 image=evo-ci:$(basename "$tmp" | tr 'A-Z.' 'a-z-')
 ctr=""
@@ -35,7 +35,6 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL scripts/ci/container.sh: $*" >&2; exit 1; }
 
 # The image, exactly as the Containerfile's header says.
 ctx="$tmp/image"
@@ -94,5 +93,4 @@ code=0
 [ "$code" = 0 ] || fail "a worker on a stopped run exited $code, want 0"
 
 "$ctx/evo" check --dir "$vol/experiment" >"$tmp/check.out" 2>&1 || { cat "$tmp/check.out"; fail "evo check is not clean"; }
-echo "PASS scripts/ci/container.sh in $(( $(date +%s) - t0 ))s: image $((size / 1000000)) MB, $b births in the container as uid 65532," \
-  "SIGTERM -> 143, stopped run -> 0, evo check clean"
+pass "image $((size / 1000000)) MB, $b births in the container as uid 65532, SIGTERM -> 143, stopped run -> 0, evo check clean"

@@ -9,20 +9,39 @@
 #   EVO_MULTIHOST_LOGS=/tmp/bed-logs scripts/ci/multihost.sh   # keep the processes' logs
 #
 # Needs root, /dev/fuse (the kernel's FUSE module) and util-linux's unshare. Mounting is done by
-# the test itself (no fusermount needed). Without them the test says plainly that it skipped.
+# the test itself (no fusermount needed). Without root or /dev/fuse, or where unshare cannot make
+# namespaces, it prints a SKIP line and exits 0; util-linux it installs (a failed install is a
+# FAIL under CI=true). Ends with one PASS/FAIL line: births, kills, races, GC records, anomalies.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export PATH="$PATH:/usr/local/go/bin"
+. scripts/ci/lib.sh
 
-if [ "$(id -u)" = 0 ]; then
-  if ! command -v unshare >/dev/null && command -v apt-get >/dev/null; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq util-linux >/dev/null
-  fi
-  [ -e /dev/fuse ] || modprobe fuse 2>/dev/null || true
-else
-  echo "multihost.sh: not root; the bed will skip (it mounts FUSE and tmpfs, and uses unshare)" >&2
+[ "$(id -u)" = 0 ] || skip "not root (the bed mounts FUSE and a tmpfs and makes namespaces)"
+[ -e /dev/fuse ] || modprobe fuse 2>/dev/null || true
+[ -e /dev/fuse ] || skip "no /dev/fuse (the kernel has no FUSE module)"
+if ! command -v unshare >/dev/null; then
+  command -v apt-get >/dev/null || need "no unshare and no apt-get to install util-linux"
+  apt_install util-linux
 fi
-[ -e /dev/fuse ] || echo "multihost.sh: no /dev/fuse; the bed will skip" >&2
+unshare --uts --pid --fork --mount-proc true 2>/dev/null ||
+  skip "unshare --uts --pid --fork --mount-proc fails here (a container without CAP_SYS_ADMIN?)"
 
-EVO_MULTIHOST=1 go test -count=1 -timeout 10m -v -run TestMultiHost ./storage/internal/multihost/
+log=$(mktemp /tmp/evo-multihost-ci.XXXXXX)
+trap 'rm -f "$log"' EXIT
+rc=0
+EVO_MULTIHOST=1 go test -count=1 -timeout 10m -v -run TestMultiHost ./storage/internal/multihost/ 2>&1 |
+  tee "$log" || rc=$?
+
+# fig NAME: a figure of the bed's report (0 if absent).
+fig() { sed -nE "s/^ +$1 +([0-9]+)\$/\1/p" "$log" | head -1 | grep . || echo 0; }
+if grep -q -- '--- SKIP: TestMultiHost' "$log"; then
+  need "the bed skipped: $(grep -o 'multi-host bed skipped: .*' "$log" | head -1)"
+fi
+anomalies=$(sed -nE 's/^ +anomaly: .* ([0-9]+)$/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
+violations=$(sed -nE 's/.*multi-host bed: ([0-9]+) violations.*/\1/p' "$log" | head -1)
+figures="births $(fig births), kills $(fig kills), races $(fig races), GC grave records $(fig 'gc removals: grave'),"
+figures+=" graves left $(fig 'graves at the end'), alive $(fig 'alive at the end'), torn lines $(fig 'torn history lines'),"
+figures+=" anomalies $anomalies, violations ${violations:-?}"
+[ "$rc" = 0 ] || fail "the bed failed (go test exit status $rc): $figures"
+[ "$anomalies" = 0 ] || fail "the bed passed with anomalies: $figures"
+pass "$figures"

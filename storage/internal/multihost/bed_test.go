@@ -18,7 +18,11 @@ import (
 )
 
 // The bed's settings. The collectors' limits are far below evo's defaults so that staleness is
-// reached within the run; the SIGSTOP outlasts all of them.
+// reached within the run; the SIGSTOP outlasts all of them. A worker's heartbeat, as a collector
+// sees it, may stay unchanged for up to one beat interval before a beat fails and one after
+// beats succeed again, plus the cache timeout: the full-disk window plus 2*beatInterval +
+// cacheTimeout (35 s) stays under staleLimit, so that a full disk alone never makes a live
+// worker look dead. The events run in the order of their times below.
 const (
 	workersPerHost = 2
 	runFor         = 80 * time.Second // from the start of the hosts to the graceful stop
@@ -26,14 +30,19 @@ const (
 	renameENOENT   = 0.02             // share of successful renames reported as ENOENT
 	gcEvery        = time.Second
 	gcGrace        = 10 * time.Second
-	staleLimit     = 15 * time.Second // the collectors' --stale-staging
-	killAt         = 10 * time.Second
-	stopAt         = 15 * time.Second
-	stopFor        = 2*staleLimit + 5*time.Second
-	fillAt         = 25 * time.Second
-	fillFor        = 15 * time.Second
-	tmpfsSize      = "64m"
-	clockOffset    = 5 * time.Minute
+	staleLimit     = 40 * time.Second // the collectors' --stale-staging
+	// beatInterval is the workers' heartbeat interval (population.DefaultHeartbeatInterval). A
+	// collector may have seen a worker's heartbeat change last up to one interval plus the
+	// mount's cache timeout before the worker was stopped, so staleness can judge a stopped
+	// worker dead once it has been stopped for staleLimit - beatInterval - cacheTimeout.
+	beatInterval = 10 * time.Second
+	killAt       = 10 * time.Second
+	stopAt       = 15 * time.Second
+	stopFor      = staleLimit + 10*time.Second // wakes at 65 s, mid-run
+	fillAt       = 25 * time.Second
+	fillFor      = 12 * time.Second // freed at 37 s, before the SIGCONT
+	tmpfsSize    = "64m"
+	clockOffset  = 5 * time.Minute
 )
 
 // hostSpec is one simulated host. h1 and h2 share a hostname on purpose (containers, pods).
@@ -369,15 +378,16 @@ func (s *slot) stateAt(t time.Time) string {
 }
 
 // mayLose says whether a collector may take the worker's lock or stage at t: the worker was dead,
-// or stopped for longer than the staleness limit (or resumed less than a collection ago, with a
-// plan made while it was stopped).
+// or stopped for longer than the staleness limit less the age its last seen heartbeat may
+// already have had when it was stopped (one interval plus the cache timeout), or resumed less
+// than a collection ago, with a plan made while it was stopped.
 func (s *slot) mayLose(t time.Time) bool {
 	// Before the bed saw the worker register counts as alive: names are unique per process, so
 	// the worker's files exist only once it runs.
 	if !s.ended.IsZero() && !t.Before(s.ended) {
 		return true
 	}
-	if s.stopped.IsZero() || t.Before(s.stopped.Add(staleLimit)) {
+	if s.stopped.IsZero() || t.Before(s.stopped.Add(staleLimit-beatInterval-cacheTimeout)) {
 		return false
 	}
 	return s.resumed.IsZero() || t.Before(s.resumed.Add(2*gcEvery+cacheTimeout))
@@ -424,16 +434,16 @@ func (b *bed) chaos() {
 	at(fillAt)
 	b.filled = b.fillDisk()
 	b.t.Logf("%5.1fs disk full (%d MiB of filler)", time.Since(b.start).Seconds(), b.filled>>20)
-	at(stopAt + stopFor)
-	b.mu.Lock()
-	stopped.resumed = time.Now()
-	b.mu.Unlock()
-	b.signal(stopped, syscall.SIGCONT)
 	at(fillAt + fillFor)
 	if err := os.Remove(filepath.Join(b.backing, "filler")); err != nil {
 		b.t.Errorf("free the disk: %v", err)
 	}
 	b.t.Logf("%5.1fs disk freed", time.Since(b.start).Seconds())
+	at(stopAt + stopFor)
+	b.mu.Lock()
+	stopped.resumed = time.Now()
+	b.mu.Unlock()
+	b.signal(stopped, syscall.SIGCONT)
 	at(runFor)
 }
 

@@ -28,8 +28,11 @@
 //   - no live worker's lock or stage was removed: the bed knows when each worker ran, was
 //     stopped or was killed, watches each running worker's lock file, and reads every removal in
 //     the collectors' GC logs; a removal is a violation unless its owner was dead, or stopped for
-//     longer than the staleness limit, at that moment. Worker logs are searched for lost-
-//     registration errors too.
+//     longer than the staleness limit less one heartbeat interval and the cache timeout (the
+//     age its last seen heartbeat may already have had when it stopped), at that moment. Worker
+//     logs are searched for lost-registration errors too;
+//   - no event is lost: a torn history line is allowed (an append cut short by the full disk,
+//     reported to its writer), an event glued to such a fragment is not.
 //
 // It prints its figures (births, kills, races, failures, injected faults, removals) and every
 // violation with the rule and the file. EVO_MULTIHOST_HOSTNAMES (comma-separated) replaces the
