@@ -42,7 +42,6 @@ func TestInspect(t *testing.T) {
 		{"list", testList},
 		{"show", testShow},
 		{"lineage", testLineage},
-		{"replay", testReplay},
 		{"plot", testPlot},
 		{"compare", testCompare},
 		{"draw", testDraw},

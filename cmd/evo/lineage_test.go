@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"evo/genome"
 	"evo/population"
 )
 
@@ -65,74 +61,4 @@ func testLineage(t *testing.T, fx *fixture) {
 			}
 		}
 	}
-}
-
-// testReplay rebuilds every individual's genome from the history alone and compares it with
-// the genome.json it was published with (alive in population/, dead in its grave).
-func testReplay(t *testing.T, fx *fixture) {
-	e := openTestExperiment(t, fx.dir)
-	r, err := e.newReplayer(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alive := r.alive
-	r.alive = map[string]bool{} // forget the files: replay everything from the initial genome
-	r.frame, err = e.loadGenome(firstKey(alive))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked := 0
-	for _, id := range r.births.IDs() {
-		g, source, err := r.genome(id)
-		if err != nil {
-			t.Errorf("replay %s: %v", id, err)
-			continue
-		}
-		if source != "replay" {
-			t.Errorf("replay %s: source %s", id, source)
-		}
-		got, err := genome.Encode(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want []byte
-		if alive[id] {
-			want, err = e.root.ReadFile(id, population.GenomeFile, maxGenomeBytes)
-		} else {
-			want, err = os.ReadFile(filepath.Join(e.graveOf(id), population.GenomeFile))
-		}
-		if err != nil {
-			t.Fatalf("genome of %s: %v", id, err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("replayed genome of %s differs from its genome.json:\n%s\nwant\n%s", id, got, want)
-		}
-		checked++
-	}
-	if checked < fixtureTrained {
-		t.Errorf("replayed %d genomes, want ≥ %d", checked, fixtureTrained)
-	}
-
-	// A record that disagrees with the replay is refused, not passed off.
-	r2, _ := e.newReplayer(false)
-	r2.alive = map[string]bool{}
-	r2.frame = r.frame
-	for _, id := range r2.births.IDs() {
-		if m := r2.meta(id); m.Parent != "" {
-			bad := *m
-			bad.ArchHash = strings.Repeat("0", 64)
-			r2.metas[id] = &bad
-			if _, _, err := r2.genome(id); err == nil || !strings.Contains(err.Error(), "record says") {
-				t.Errorf("replay against a wrong hash: %v", err)
-			}
-			break
-		}
-	}
-}
-
-func firstKey(m map[string]bool) string {
-	for k := range m {
-		return k
-	}
-	return ""
 }

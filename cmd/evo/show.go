@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 
 	"evo/genome"
 	"evo/population"
+	"evo/storage"
 )
 
 func showCommand() *cli.Command {
@@ -30,18 +29,6 @@ func showCommand() *cli.Command {
 		},
 		Action: runShow,
 	}
-}
-
-// showReport is `evo show --json`.
-type showReport struct {
-	population.Individual
-	// Dir is the individual's directory (population/<id>/ or its grave); empty once collected.
-	Dir string `json:"dir,omitempty"`
-	// Files are the paths of the files in Dir.
-	Files []string `json:"files,omitempty"`
-	// GenomeSource says where the genome came from: population, graveyard or replay.
-	GenomeSource string       `json:"genome_source"`
-	Architecture architecture `json:"architecture"`
 }
 
 func runShow(c *cli.Context) error {
@@ -66,11 +53,11 @@ func runShow(c *cli.Context) error {
 		_, err = c.App.Writer.Write(b)
 		return err
 	}
-	arch, err := summariseGenome(g)
+	arch, err := population.ArchitectureOf(g)
 	if err != nil {
 		return err
 	}
-	r := showReport{Individual: in, GenomeSource: source, Architecture: arch}
+	r := population.ShowReport{Individual: in, GenomeSource: source, Architecture: arch}
 	r.Dir, r.Files = e.filesOf(in)
 	if c.Bool("json") {
 		return printJSON(c, r)
@@ -78,7 +65,7 @@ func runShow(c *cli.Context) error {
 	return printShow(c.App.Writer, r)
 }
 
-func printShow(w io.Writer, r showReport) error {
+func printShow(w io.Writer, r population.ShowReport) error {
 	m := r.Meta
 	state := "alive"
 	if !r.Alive {
@@ -175,61 +162,6 @@ func mutationText(r genome.Record) string {
 	return s
 }
 
-// architecture is the shape summary of a genome.
-type architecture struct {
-	// Depth is the number of backbone edges (vertices after the input).
-	Depth      int             `json:"depth"`
-	Convs      int             `json:"convs"`
-	Identities int             `json:"identities"`
-	Skips      int             `json:"skips"`
-	Input      genome.Shape    `json:"input"`
-	Output     genome.Shape    `json:"output"`
-	Classes    int             `json:"classes"`
-	Vertices   []vertexSummary `json:"vertices"`
-}
-
-type vertexSummary struct {
-	ID         string       `json:"id"`
-	Shape      genome.Shape `json:"shape"`
-	Activation string       `json:"activation"`
-	// In describes the primary in-edge (empty for the input vertex).
-	In string `json:"in,omitempty"`
-	// Skips are the vertices whose skip edges end here.
-	Skips []string `json:"skips,omitempty"`
-}
-
-func summariseGenome(g *genome.Genome) (architecture, error) {
-	shapes, err := g.Shapes()
-	if err != nil {
-		return architecture{}, err
-	}
-	a := architecture{Depth: len(g.Vertices) - 1, Input: g.Input, Classes: g.Classes,
-		Output: shapes[g.OutputVertex().ID]}
-	for _, e := range g.Edges {
-		switch {
-		case e.Skip:
-			a.Skips++
-		case e.Kind == genome.Conv:
-			a.Convs++
-		default:
-			a.Identities++
-		}
-	}
-	for i, v := range g.Vertices {
-		vs := vertexSummary{ID: v.ID, Shape: shapes[v.ID], Activation: string(v.Activation)}
-		if i > 0 {
-			if e, ok := g.PrimaryIn(v.ID); ok {
-				vs.In = edgeLabel(e)
-			}
-		}
-		for _, s := range g.SkipsIn(v.ID) {
-			vs.Skips = append(vs.Skips, s.From)
-		}
-		a.Vertices = append(a.Vertices, vs)
-	}
-	return a, nil
-}
-
 // individualArg resolves the command's one ID|best argument (def when none is given).
 func (e *experiment) individualArg(c *cli.Context, def string) (population.Individual, error) {
 	args := c.Args().Slice()
@@ -254,7 +186,7 @@ func (e *experiment) individual(arg string) (population.Individual, error) {
 	if err != nil {
 		return population.Individual{}, err
 	}
-	if !validName(id) {
+	if !storage.ValidName(id) {
 		return population.Individual{}, fmt.Errorf("%q is not an individual id: ids look like 20260105T101530.123456789Z-0123456789ab (see `evo list --dir %s --all`)", id, e.root.Dir())
 	}
 	in, err := population.Show(e.store, id)
@@ -267,59 +199,8 @@ func (e *experiment) individual(arg string) (population.Individual, error) {
 	return in, nil
 }
 
-// validName accepts what storage accepts as an id: one path component of [A-Za-z0-9_.-],
-// starting with a letter or digit. It keeps user input out of paths and globs.
-func validName(s string) bool {
-	if s == "" || len(s) > 200 {
-		return false
-	}
-	for i, ch := range s {
-		alnum := ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9'
-		if !alnum && (i == 0 || ch != '_' && ch != '.' && ch != '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // filesOf returns the directory of in (alive, or its grave while it exists) and its files,
 // as absolute paths a person can ls. Both are empty when the grave was collected.
 func (e *experiment) filesOf(in population.Individual) (string, []string) {
-	dir := ""
-	if in.Alive {
-		dir = filepath.Join(e.root.Dir(), "population", in.Meta.ID)
-	} else {
-		dir = e.graveOf(in.Meta.ID)
-	}
-	if dir == "" {
-		return "", nil
-	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return "", nil
-	}
-	var files []string
-	for _, ent := range entries {
-		files = append(files, filepath.Join(dir, ent.Name()))
-	}
-	sort.Strings(files)
-	return dir, files
-}
-
-// graveOf returns the grave directory of a killed individual, or "" when there is none.
-func (e *experiment) graveOf(id string) string {
-	if !validName(id) {
-		return ""
-	}
-	matches, _ := filepath.Glob(filepath.Join(e.root.Dir(), "graveyard", id+".*"))
-	sort.Strings(matches)
-	for _, m := range matches {
-		if st, err := os.Lstat(m); err == nil && st.IsDir() {
-			return m
-		}
-	}
-	return ""
+	return e.root.Files(in.Meta.ID, in.Alive)
 }
