@@ -100,3 +100,16 @@ func TestFiles(t *testing.T) {
 		t.Errorf("a bad id: %s %v", dir, files)
 	}
 }
+
+func TestHostName(t *testing.T) {
+	if h := HostName(); !ValidName(h) || len(h) > 64 {
+		t.Errorf("HostName() = %q: not a valid name", h)
+	}
+}
+
+func TestIsExperiment(t *testing.T) {
+	r := newTestRoot(t, nil)
+	if !IsExperiment(r.Dir()) || IsExperiment(t.TempDir()) || IsExperiment(filepath.Join(t.TempDir(), "none")) {
+		t.Error("IsExperiment disagrees with Init")
+	}
+}

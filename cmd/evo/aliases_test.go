@@ -7,8 +7,10 @@ import (
 
 // The reports the inspection commands print as JSON are built by population.
 type (
-	listRow    = population.ListRow
-	showReport = population.ShowReport
+	listRow      = population.ListRow
+	showReport   = population.ShowReport
+	compareGroup = population.CompareGroup
+	compareRun   = population.CompareRun
 )
 
 func countConvs(g *genome.Genome) int {

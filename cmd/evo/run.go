@@ -155,7 +155,7 @@ func whyStopped(ctx context.Context, e *experiment, runStart time.Time) string {
 // flags given for an existing experiment must agree with its experiment.json.
 func createOrResume(c *cli.Context) (*experiment, error) {
 	dir := c.Path("dir")
-	if _, err := os.Stat(filepath.Join(dir, "experiment.json")); err == nil {
+	if storage.IsExperiment(dir) {
 		e, err := openExperiment(c)
 		if err != nil {
 			return nil, err
@@ -167,8 +167,12 @@ func createOrResume(c *cli.Context) (*experiment, error) {
 				return nil, err
 			}
 			want.DataDir = e.cfg.DataDir // where the data lives is not a setting of the evolution
-			a, _ := want.encode()
-			b, _ := e.cfg.encode()
+			a, errA := want.encode()
+			b, errB := e.cfg.encode()
+			if err := errors.Join(errA, errB); err != nil {
+				e.Close()
+				return nil, fmt.Errorf("compare the settings with %s/experiment.json: %w", dir, err)
+			}
 			if string(a) != string(b) {
 				e.Close()
 				return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): resume it with `evo run --dir %s` and no settings flags, or use another --dir", dir, dir, dir)
@@ -218,9 +222,9 @@ func superviseWorker(ctx context.Context, c *cli.Context, e *experiment, i int, 
 	if err != nil {
 		return fmt.Errorf("find the evo binary to start workers: %w", err)
 	}
-	host, _ := os.Hostname()
+	host := storage.HostName()
 	for restart := 0; ; restart++ {
-		name := fmt.Sprintf("run-%s-%d-w%d-%d", sanitize(host), os.Getpid(), i, restart)
+		name := fmt.Sprintf("run-%s-%d-w%d-%d", host, os.Getpid(), i, restart)
 		logPath := filepath.Join(e.root.LogDir(), name+".log")
 		logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
@@ -267,16 +271,6 @@ func runOwned(cmd *exec.Cmd) error {
 		return err
 	}
 	return cmd.Wait()
-}
-
-func sanitize(s string) string {
-	b := []byte(s)
-	for i, ch := range b {
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
-			b[i] = '-'
-		}
-	}
-	return string(b)
 }
 
 // gcMinGap is the shortest time between two collections that events on this host trigger.
