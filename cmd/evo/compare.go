@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/population/plot"
 	"evo/storage"
@@ -104,7 +105,7 @@ func loadCompareRun(c *cli.Context, dir, label string) (population.CompareRun, e
 		return population.CompareRun{}, err
 	}
 	defer root.Close()
-	cfg, err := decodeConfig(root.Config())
+	cfg, err := settings.Decode(root.Config())
 	if err != nil {
 		return population.CompareRun{}, fmt.Errorf("%s/%w", dir, err)
 	}

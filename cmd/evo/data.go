@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/train/data"
 )
 
@@ -61,7 +62,7 @@ func runData(c *cli.Context) error {
 }
 
 // recordDataDir puts `evo init --data` into cfg as an absolute path that must exist.
-func recordDataDir(c *cli.Context, cfg *experimentConfig) error {
+func recordDataDir(c *cli.Context, cfg *settings.Config) error {
 	if !c.IsSet("data") {
 		return nil
 	}
@@ -78,7 +79,7 @@ func recordDataDir(c *cli.Context, cfg *experimentConfig) error {
 
 // useRecordedData makes the experiment's recorded data directory the default of --data for
 // commands that have that flag; an explicit --data or EVO_DATA still wins.
-func useRecordedData(c *cli.Context, cfg *experimentConfig) {
+func useRecordedData(c *cli.Context, cfg *settings.Config) {
 	if cfg.DataDir == "" || c.Path("data") != "" {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/storage"
 )
@@ -141,7 +142,7 @@ func openTestExperiment(t *testing.T, dir string) *experiment {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { root.Close() })
-	cfg, err := decodeConfig(root.Config())
+	cfg, err := settings.Decode(root.Config())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"evo/cmd/evo/internal/settings"
 )
 
 // Flags shared by several commands. Every flag can also be set from its EVO_* variable.
@@ -51,28 +53,28 @@ func configFlags() []cli.Flag {
 	}
 	return []cli.Flag{
 		&cli.StringFlag{Name: "preset", Value: "digits", EnvVars: []string{"EVO_PRESET"},
-			Usage: "starting settings: " + joinNames(presetNames())},
+			Usage: "starting settings: " + joinNames(settings.PresetNames())},
 		&cli.StringFlag{Name: "dataset", EnvVars: []string{"EVO_DATASET"},
 			Usage: "data set: digits, cifar10, cifar100, mnist, fashion-mnist", DefaultText: "the preset's"},
 		&cli.Int64Flag{Name: "seed", EnvVars: []string{"EVO_SEED"}, Usage: "experiment seed", DefaultText: "1"},
 		&cli.IntFlag{Name: "population", EnvVars: []string{"EVO_POPULATION"}, Usage: "population set-point P",
-			DefaultText: perPreset(func(c experimentConfig) string { return fmt.Sprint(c.Population) })},
+			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.Population) })},
 		&cli.StringFlag{Name: "selection", EnvVars: []string{"EVO_SELECTION"},
 			Usage:       "tournament (the paper), aging (Real et al. 2019) or random (random-search control)",
-			DefaultText: perPreset(func(c experimentConfig) string { return c.Selection })},
+			DefaultText: perPreset(func(c settings.Config) string { return c.Selection })},
 		&cli.IntFlag{Name: "tournament-size", EnvVars: []string{"EVO_TOURNAMENT_SIZE"},
 			Usage: "S for aging selection (required with --selection aging)", DefaultText: "none"},
 		&cli.BoolFlag{Name: "no-inheritance", EnvVars: []string{"EVO_NO_INHERITANCE"},
 			Usage: "the paper's control: children train from fresh weights"},
 		&cli.IntFlag{Name: "mutations", EnvVars: []string{"EVO_MUTATIONS"}, Usage: "mutations per child",
-			DefaultText: perPreset(func(c experimentConfig) string { return fmt.Sprint(c.MutationsPerChild) })},
+			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.MutationsPerChild) })},
 		&cli.IntFlag{Name: "steps", EnvVars: []string{"EVO_STEPS"}, Usage: "SGD steps per individual (paper: 25,600)",
-			DefaultText: perPreset(func(c experimentConfig) string { return fmt.Sprint(c.Steps) })},
+			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.Steps) })},
 		&cli.IntFlag{Name: "batch-size", EnvVars: []string{"EVO_BATCH_SIZE"}, Usage: "training batch size (paper: 50)",
-			DefaultText: perPreset(func(c experimentConfig) string { return fmt.Sprint(c.BatchSize) })},
+			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.BatchSize) })},
 		&cli.IntFlag{Name: "max-eval-examples", EnvVars: []string{"EVO_MAX_EVAL_EXAMPLES"},
 			Usage: "validation examples per fitness evaluation (0 = all)",
-			DefaultText: perPreset(func(c experimentConfig) string {
+			DefaultText: perPreset(func(c settings.Config) string {
 				if c.MaxEvalExamples == 0 {
 					return "all"
 				}
@@ -80,13 +82,13 @@ func configFlags() []cli.Flag {
 			})},
 		&cli.Int64Flag{Name: "max-params", EnvVars: []string{"EVO_MAX_PARAMS"},
 			Usage:       "resource cap: children with more parameters fail (0 = none)",
-			DefaultText: perPreset(func(c experimentConfig) string { return count(int(c.MaxParams)) })},
+			DefaultText: perPreset(func(c settings.Config) string { return count(int(c.MaxParams)) })},
 		&cli.IntFlag{Name: "max-individuals", EnvVars: []string{"EVO_MAX_INDIVIDUALS"},
 			Usage:       "budget: stop once the experiment has trained this many individuals in all (0 = no limit; evo control --max-individuals changes it later)",
-			DefaultText: perPreset(func(c experimentConfig) string { return count(c.MaxIndividuals) })},
+			DefaultText: perPreset(func(c settings.Config) string { return count(c.MaxIndividuals) })},
 		&cli.Float64Flag{Name: "max-flops", EnvVars: []string{"EVO_MAX_FLOPS"},
 			Usage: "budget: stop once the individuals built cost this many FLOPs in all (0 = no limit; evo control --max-flops changes it later)",
-			DefaultText: perPreset(func(c experimentConfig) string {
+			DefaultText: perPreset(func(c settings.Config) string {
 				if c.MaxFLOPs == 0 {
 					return "none"
 				}
@@ -94,7 +96,7 @@ func configFlags() []cli.Flag {
 			})},
 		&cli.DurationFlag{Name: "max-wall", EnvVars: []string{"EVO_MAX_WALL"},
 			Usage: "budget: wall time of each run of evo run or evo worker (e.g. 90m; counted per run, so running again continues; 0 = no limit; evo control --max-wall changes it later)",
-			DefaultText: perPreset(func(c experimentConfig) string {
+			DefaultText: perPreset(func(c settings.Config) string {
 				if c.MaxWall == 0 {
 					return "none"
 				}
@@ -105,11 +107,11 @@ func configFlags() []cli.Flag {
 
 // perPreset describes a setting's default across the presets: "150", or "digits 20,
 // cifar10-small 50, others 1000" when they differ (the value most presets share is "others").
-func perPreset(value func(experimentConfig) string) string {
-	names := presetNames()
+func perPreset(value func(settings.Config) string) string {
+	names := settings.PresetNames()
 	freq := map[string]int{}
 	for _, n := range names {
-		freq[value(presets[n])]++
+		freq[value(settings.Presets[n])]++
 	}
 	common := ""
 	for v, k := range freq {
@@ -122,7 +124,7 @@ func perPreset(value func(experimentConfig) string) string {
 	}
 	var parts []string
 	for _, n := range names {
-		if v := value(presets[n]); v != common {
+		if v := value(settings.Presets[n]); v != common {
 			parts = append(parts, n+" "+v)
 		}
 	}
@@ -141,8 +143,8 @@ func joinNames(names []string) string {
 }
 
 // configFromFlags builds an experiment config from --preset and the override flags.
-func configFromFlags(c *cli.Context) (*experimentConfig, error) {
-	cfg, err := preset(c.String("preset"))
+func configFromFlags(c *cli.Context) (*settings.Config, error) {
+	cfg, err := settings.Preset(c.String("preset"))
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +188,7 @@ func configFromFlags(c *cli.Context) (*experimentConfig, error) {
 		cfg.MaxFLOPs = c.Float64("max-flops")
 	}
 	if c.IsSet("max-wall") {
-		cfg.MaxWall = Duration(c.Duration("max-wall"))
+		cfg.MaxWall = settings.Duration(c.Duration("max-wall"))
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/storage"
 	"evo/train/data"
 )
@@ -45,11 +46,11 @@ func runInit(c *cli.Context) error {
 }
 
 // initExperiment creates or reopens --dir with cfg.
-func initExperiment(c *cli.Context, cfg *experimentConfig) (*storage.Root, error) {
+func initExperiment(c *cli.Context, cfg *settings.Config) (*storage.Root, error) {
 	if !validDataset(cfg.Dataset) {
 		return nil, fmt.Errorf("unknown data set %q: choose one of %s", cfg.Dataset, joinNames(data.Names()))
 	}
-	b, err := cfg.encode()
+	b, err := cfg.Encode()
 	if err != nil {
 		return nil, err
 	}

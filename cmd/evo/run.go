@@ -167,8 +167,8 @@ func createOrResume(c *cli.Context) (*experiment, error) {
 				return nil, err
 			}
 			want.DataDir = e.cfg.DataDir // where the data lives is not a setting of the evolution
-			a, errA := want.encode()
-			b, errB := e.cfg.encode()
+			a, errA := want.Encode()
+			b, errB := e.cfg.Encode()
 			if err := errors.Join(errA, errB); err != nil {
 				e.Close()
 				return nil, fmt.Errorf("compare the settings with %s/experiment.json: %w", dir, err)

@@ -63,12 +63,12 @@ func runWorker(c *cli.Context) error {
 		name = storage.NewWorkerID()
 	}
 	log := e.log.With("worker", name)
-	pcfg := e.cfg.populationConfig(d)
+	pcfg := e.cfg.PopulationConfig(d)
 	if t := c.Timestamp("wall-start"); t != nil {
 		pcfg.WallStart = *t
 	}
 	pcfg.ControlPoll = c.Duration("control-poll")
-	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.trainConfig(log), log: log}
+	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.TrainConfig(log), log: log}
 	w, err := population.NewWorker(e.store, trainer, pcfg, name, log, time.Now)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
