@@ -26,12 +26,7 @@ func compareCommand() *cli.Command {
 			"the first worker started (BASE-wall.png). A group's curve ends at its cheapest run, so every\n" +
 			"run counts at every point. Prints a table of the final best validation accuracy per group\n" +
 			"(mean [min, max]); --json prints the table, the runs and the sampled curves.",
-		Flags: []cli.Flag{jsonFlag, logLevelFlag,
-			&cli.StringSliceFlag{Name: "label", Usage: "label of each DIR, in order (overrides the arm)"},
-			&cli.PathFlag{Name: "output", Aliases: []string{"o"}, Value: "evo-compare.png", Usage: "BASE.png or BASE.svg: writes BASE-flops and BASE-wall; empty: no plot"},
-			&cli.StringFlag{Name: "title", Usage: "plot title prefix (default: the data set)"},
-			&cli.IntFlag{Name: "points", Value: 100, Usage: "samples per curve"},
-		},
+		Flags:  flagsOf("compare"),
 		Action: runCompare,
 	}
 }

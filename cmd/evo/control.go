@@ -26,16 +26,7 @@ func controlCommand() *cli.Command {
 			"  evo control --max-wall 2h           the wall time of each run of `evo run`/`evo worker`\n" +
 			"A budget of 0 means no limit; a budget flag left out keeps what is in force; --budgets-from-experiment\n" +
 			"goes back to experiment.json's budgets.",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.IntFlag{Name: "mutations", EnvVars: []string{"EVO_CONTROL_MUTATIONS"}, Usage: "mutations per child (0 = the experiment's setting)"},
-			&cli.BoolFlag{Name: "reset-weights", Usage: "reset the weights of the population: start a new reset epoch; every individual alive now is retrained from fresh weights"},
-			&cli.BoolFlag{Name: "stop", Usage: "ask every worker to stop"},
-			&cli.BoolFlag{Name: "resume", Usage: "clear a stop request so that workers may run again"},
-			&cli.IntFlag{Name: "max-individuals", Usage: "budget: individuals trained by the experiment in all (0 = no limit)", DefaultText: "unchanged"},
-			&cli.Float64Flag{Name: "max-flops", Usage: "budget: FLOPs spent by the experiment in all (0 = no limit)", DefaultText: "unchanged"},
-			&cli.DurationFlag{Name: "max-wall", Usage: "budget: wall time of each run of evo run or evo worker (0 = no limit)", DefaultText: "unchanged"},
-			&cli.BoolFlag{Name: "budgets-from-experiment", Usage: "drop the budgets set here: experiment.json's apply again"},
-		},
+		Flags:  flagsOf("control"),
 		Action: runControl,
 	}
 }

@@ -12,13 +12,6 @@ import (
 	"evo/train/data"
 )
 
-// initDataFlag is `evo init --data`: unlike the --data of other commands it is recorded in
-// experiment.json, so it must name a directory every worker sees at the same path.
-var initDataFlag = &cli.PathFlag{
-	Name: "data", EnvVars: []string{"EVO_INIT_DATA"},
-	Usage: "data root staged with `evo data` on shared storage, recorded in experiment.json: workers read it and never download",
-}
-
 func dataCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "data",
@@ -29,12 +22,7 @@ func dataCommand() *cli.Command {
 			"Fashion-MNIST are not downloaded: put their idx files there yourself; digits is built in.\n" +
 			"Then record the directory in the experiment: `evo init --dir EXP --data DIR ...`. Workers\n" +
 			"of that experiment read the data from DIR and never download.",
-		Flags: []cli.Flag{
-			&cli.PathFlag{Name: "data", Required: true, EnvVars: []string{"EVO_DATA"}, Usage: "data root to fill (shared storage)"},
-			&cli.StringFlag{Name: "dataset", Value: "cifar10", EnvVars: []string{"EVO_DATASET"},
-				Usage: "data set: " + joinNames(data.Names())},
-			logLevelFlag,
-		},
+		Flags:  flagsOf("data"),
 		Action: runData,
 	}
 }

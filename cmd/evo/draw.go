@@ -19,10 +19,7 @@ func drawCommand() *cli.Command {
 		Description: "SVG: the backbone top to bottom with shapes, activations and conv parameters, skips as\n" +
 			"dashed arcs. DOT: render with `dot -Tsvg`. Dead individuals are drawn from their grave or\n" +
 			"their replayed lineage (see `evo show`).",
-		Flags: []cli.Flag{dirFlag, logLevelFlag,
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "svg", EnvVars: []string{"EVO_DRAW_FORMAT"}, Usage: "svg or dot"},
-			&cli.PathFlag{Name: "output", Aliases: []string{"o"}, EnvVars: []string{"EVO_DRAW_OUTPUT"}, Usage: "write to this file instead of stdout"},
-		},
+		Flags:  flagsOf("draw"),
 		Action: runDraw,
 	}
 }

@@ -19,9 +19,7 @@ func ensembleCommand() *cli.Command {
 			"(default test) and lets them vote on every example; a tie goes to the class chosen by the\n" +
 			"higher-ranked member. Prints the ensemble's accuracy next to each member's and the best\n" +
 			"single model's (the top one by validation accuracy, the paper's \"best model\").",
-		Flags: []cli.Flag{dirFlag, jsonFlag, dataFlag, downloadFlag, logLevelFlag, splitFlag(),
-			&cli.IntFlag{Name: "top", Aliases: []string{"k"}, Value: 5, EnvVars: []string{"EVO_ENSEMBLE_TOP"}, Usage: "number of members K"},
-		},
+		Flags:  flagsOf("ensemble"),
 		Action: runEnsemble,
 	}
 }

@@ -19,14 +19,9 @@ func evalCommand() *cli.Command {
 			"the default split is test, which evolution never sees. On the validation split the\n" +
 			"accuracy equals the recorded fitness when the experiment evaluates the whole split\n" +
 			"(max_eval_examples 0).",
-		Flags:  []cli.Flag{dirFlag, jsonFlag, dataFlag, downloadFlag, logLevelFlag, splitFlag()},
+		Flags:  flagsOf("eval"),
 		Action: runEval,
 	}
-}
-
-func splitFlag() cli.Flag {
-	return &cli.StringFlag{Name: "split", Aliases: []string{"s"}, Value: "test", EnvVars: []string{"EVO_SPLIT"},
-		Usage: "test, val or train"}
 }
 
 // splitOf returns the split of d named by --split.

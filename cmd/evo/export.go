@@ -25,12 +25,7 @@ func exportCommand() *cli.Command {
 			"running statistics. The graph starts with the data set's per-channel normalisation, so the\n" +
 			"data set must be found (--data); --no-normalise leaves it out and the model then takes\n" +
 			"normalised inputs. onnxruntime, or any ONNX runtime, runs the file.",
-		Flags: []cli.Flag{dirFlag, dataFlag, logLevelFlag,
-			&cli.PathFlag{Name: "output", Aliases: []string{"o"}, EnvVars: []string{"EVO_EXPORT_OUTPUT"}, Usage: "directory to write (default: evo-export-ID), or the .onnx file (default: evo-ID.onnx)"},
-			&cli.BoolFlag{Name: "npy", EnvVars: []string{"EVO_EXPORT_NPY"}, Usage: "also write one .npy file per tensor and an index.json"},
-			&cli.StringFlag{Name: "format", Value: "dir", EnvVars: []string{"EVO_EXPORT_FORMAT"}, Usage: "dir (files in open formats) or onnx (one ONNX model file)"},
-			&cli.BoolFlag{Name: "no-normalise", EnvVars: []string{"EVO_EXPORT_NO_NORMALISE"}, Usage: "onnx: leave the input normalisation out of the graph (the model takes normalised inputs)"},
-		},
+		Flags:  flagsOf("export"),
 		Action: runExport,
 	}
 }

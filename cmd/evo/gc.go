@@ -11,10 +11,6 @@ import (
 )
 
 // maxGraveyardFlag caps the graveyard's bytes; `evo gc` and the collector of `evo run` use it.
-var maxGraveyardFlag = &cli.Int64Flag{Name: "max-graveyard-bytes", EnvVars: []string{"EVO_GC_MAX_GRAVEYARD_BYTES"},
-	Usage: fmt.Sprintf("cap on the graveyard's bytes: beyond it the oldest graves go before their grace, "+
-		"never one younger than %v (0: no cap)", storage.MinGraveGrace)}
-
 func gcCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "gc",
@@ -28,16 +24,7 @@ func gcCommand() *cli.Command {
 			"collecting every --every; a failed pass (a full disk, a lost mount) is logged and retried.\n" +
 			"Then it rewrites history.index (what status, lineage and plot read instead of the whole history)\n" +
 			"when it is missing or more than 2 MiB of history were appended since.",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag, maxGraveyardFlag,
-			&cli.DurationFlag{Name: "grace", Value: storage.DefaultGrace, EnvVars: []string{"EVO_GC_GRACE"},
-				Usage: "minimum age of a killed individual before removal (covers NFS attribute caches and slow readers)"},
-			&cli.DurationFlag{Name: "stale-staging", Value: storage.DefaultStaleStaging, EnvVars: []string{"EVO_GC_STALE_STAGING"},
-				Usage: "how long a worker's heartbeat must be watched unchanged before its leftovers are removed"},
-			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, EnvVars: []string{"EVO_GC_DRY_RUN"}, Usage: "print the plan, remove nothing"},
-			&cli.BoolFlag{Name: "loop", EnvVars: []string{"EVO_GC_LOOP"}, Usage: "keep collecting until interrupted"},
-			&cli.DurationFlag{Name: "every", Value: time.Minute, EnvVars: []string{"EVO_GC_EVERY"}, Usage: "interval of --loop"},
-			&cli.BoolFlag{Name: "reindex", EnvVars: []string{"EVO_GC_REINDEX"}, Usage: "rewrite the history index even if it is recent"},
-		},
+		Flags:  flagsOf("gc"),
 		Action: runGC,
 	}
 }

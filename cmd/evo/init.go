@@ -19,7 +19,7 @@ func initCommand() *cli.Command {
 		Description: "Creates --dir with the settings of --preset, overridden by single flags. Several\n" +
 			"processes may run init at once on a shared filesystem: all end with one config.\n" +
 			"Running init again with the same settings is harmless; different settings are an error.",
-		Flags:  append([]cli.Flag{dirFlag, logLevelFlag, initDataFlag}, configFlags()...),
+		Flags:  flagsOf("init"),
 		Action: runInit,
 	}
 }

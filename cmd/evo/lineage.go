@@ -23,9 +23,7 @@ func lineageCommand() *cli.Command {
 		Description: "Reads the history, so dead ancestors are included even after garbage collection. The\n" +
 			"chain is printed oldest first: each line is a child of the line above, with the mutations\n" +
 			"that made it. --dot prints the chain as a Graphviz digraph (render with `dot -Tsvg`).",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.BoolFlag{Name: "dot", EnvVars: []string{"EVO_LINEAGE_DOT"}, Usage: "print a Graphviz DOT digraph of the chain"},
-		},
+		Flags:  flagsOf("lineage"),
 		Action: runLineage,
 	}
 }

@@ -19,10 +19,7 @@ func listCommand() *cli.Command {
 			"edges), learning rate, generation, and age (time since birth; for a dead individual, the\n" +
 			"time it lived). --all adds the dead individuals from the history; their architecture is\n" +
 			"replayed from their lineage (see `evo show`).",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, EnvVars: []string{"EVO_LIST_ALL"}, Usage: "include dead individuals from the history"},
-			&cli.IntFlag{Name: "limit", Aliases: []string{"n"}, EnvVars: []string{"EVO_LIST_LIMIT"}, Usage: "print at most this many (0 = all)"},
-		},
+		Flags:  flagsOf("list"),
 		Action: runList,
 	}
 }

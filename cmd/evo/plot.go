@@ -20,10 +20,7 @@ func plotCommand() *cli.Command {
 			"measured from the experiment's first worker start, in minutes (hours for runs over 3 h,\n" +
 			"seconds for runs under 2 minutes).\n" +
 			"The format follows the extension of -o: .png or .svg.",
-		Flags: []cli.Flag{dirFlag, logLevelFlag,
-			&cli.PathFlag{Name: "output", Aliases: []string{"o"}, Value: "evo-plot.png", EnvVars: []string{"EVO_PLOT_OUTPUT"}, Usage: "output file, .png or .svg"},
-			&cli.StringFlag{Name: "title", EnvVars: []string{"EVO_PLOT_TITLE"}, Usage: "plot title (default: the experiment's name and data set)"},
-		},
+		Flags:  flagsOf("plot"),
 		Action: runPlot,
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -23,15 +22,6 @@ import (
 )
 
 func runCommand() *cli.Command {
-	flags := []cli.Flag{dirFlag, dataFlag, downloadFlag, logLevelFlag, jsonFlag,
-		&cli.IntFlag{Name: "workers", Aliases: []string{"n"}, Value: runtime.NumCPU(), EnvVars: []string{"EVO_WORKERS"},
-			Usage: "worker processes on this machine"},
-		&cli.IntFlag{Name: "threads", Value: 1, EnvVars: []string{"EVO_THREADS"},
-			Usage: "CPU threads per worker (several single-threaded workers use cores best)"},
-		&cli.DurationFlag{Name: "gc-every", Value: 30 * time.Second, EnvVars: []string{"EVO_GC_EVERY"},
-			Usage: "interval of the garbage collector run alongside the workers"},
-		maxGraveyardFlag,
-	}
 	return &cli.Command{
 		Name:  "run",
 		Usage: "the main job: create or resume an experiment and evolve it with N workers on this machine",
@@ -43,13 +33,15 @@ func runCommand() *cli.Command {
 			"--max-individuals and --max-flops count the experiment's totals: when one is reached, raise\n" +
 			"it with `evo control --max-individuals N` (or --max-flops), live or before the next run.\n" +
 			"The workers end when this command ends, however it ends. Worker logs go to DIR/logs/.",
-		Flags:  append(flags, configFlags()...),
+		Flags:  flagsOf("run"),
 		Action: runRun,
 	}
 }
 
 func runRun(c *cli.Context) error {
 	ctx := c.Context
+	deprecatedEnv(c.App.ErrWriter, "EVO_THREADS", "EVO_RUN_THREADS", "evo run --threads")
+	deprecatedEnv(c.App.ErrWriter, "EVO_GC_EVERY", "EVO_RUN_GC_EVERY", "evo run --gc-every")
 	e, err := createOrResume(c)
 	if err != nil {
 		return err

@@ -24,9 +24,7 @@ func showCommand() *cli.Command {
 			"A dead individual is shown from the history; its genome is read from its grave while the\n" +
 			"garbage collector keeps it, and replayed from its lineage after that (checked against the\n" +
 			"architecture hash of its record).",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.BoolFlag{Name: "genome", EnvVars: []string{"EVO_SHOW_GENOME"}, Usage: "print the genome (genome.json) and nothing else"},
-		},
+		Flags:  flagsOf("show"),
 		Action: runShow,
 	}
 }

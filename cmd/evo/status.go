@@ -15,13 +15,9 @@ import (
 
 func statusCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "status",
-		Usage: "show the state of an experiment: alive, trained, best, FLOPs, workers",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, EnvVars: []string{"EVO_WATCH"}, Usage: "refresh until interrupted"},
-			&cli.DurationFlag{Name: "every", Value: 5 * time.Second, EnvVars: []string{"EVO_WATCH_EVERY"},
-				Usage: "refresh interval of --watch (a change on this host refreshes at once, at most every second)"},
-		},
+		Name:   "status",
+		Usage:  "show the state of an experiment: alive, trained, best, FLOPs, workers",
+		Flags:  flagsOf("status"),
 		Action: runStatus,
 	}
 }

@@ -29,12 +29,7 @@ func workerCommand() *cli.Command {
 			"the whole experiment; --max-wall counts this worker's own run, so starting it again (a Slurm\n" +
 			"resubmission a day later) continues. Workers may be killed at any moment: at most the child\n" +
 			"being trained is lost, and the garbage collector reclaims its files. Logs go to stderr.\n\n" + workerExitCodes,
-		Flags: []cli.Flag{dirFlag, dataFlag, downloadFlag, nameFlag, threadsFlag, logLevelFlag,
-			&cli.TimestampFlag{Name: "wall-start", Layout: time.RFC3339Nano, EnvVars: []string{"EVO_WALL_START"}, Hidden: true,
-				Usage: "when the wall-time budget of this run started (set by evo run for its workers; default: now)"},
-			&cli.DurationFlag{Name: "control-poll", EnvVars: []string{"EVO_CONTROL_POLL"}, Hidden: true,
-				Usage: "how often control.json is read while a child trains, besides fsnotify (0 = 2s)"},
-		},
+		Flags:        flagsOf("worker"),
 		Action:       runWorkerExit,
 		OnUsageError: usageExit,
 	}
@@ -62,14 +57,14 @@ func runWorker(c *cli.Context) error {
 	if name == "" {
 		name = storage.NewWorkerID()
 	}
-	log := e.log.With("worker", name)
+	log := e.log.With("worker", name) // population.NewWorker adds worker= to its own lines
 	pcfg := e.cfg.PopulationConfig(d)
 	if t := c.Timestamp("wall-start"); t != nil {
 		pcfg.WallStart = *t
 	}
 	pcfg.ControlPoll = c.Duration("control-poll")
 	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.TrainConfig(log), log: log}
-	w, err := population.NewWorker(e.store, trainer, pcfg, name, log, time.Now)
+	w, err := population.NewWorker(e.store, trainer, pcfg, name, e.log, time.Now)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
 	}
