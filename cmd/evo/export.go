@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/storage"
 	"evo/train/data"
 	"evo/train/export"
@@ -82,7 +83,7 @@ func runExport(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "exported %s (validation accuracy %.4f, %d tensors, %s parameters) to %s/: %d files\n",
-		in.Meta.ID, in.Meta.Fitness, len(ck.Tensors), si(float64(ck.Params())), out, len(files))
+		in.Meta.ID, in.Meta.Fitness, len(ck.Tensors), text.SI(float64(ck.Params())), out, len(files))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"evo/cmd/evo/internal/settings"
+	"evo/cmd/evo/internal/text"
 	"evo/storage"
 	"evo/train/data"
 )
@@ -40,7 +41,7 @@ func runInit(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "experiment %s: preset %s, data set %s, population %d, %d steps per individual\n",
 		root.Dir(), cfg.Preset, cfg.Dataset, cfg.Population, cfg.Steps)
 	fmt.Fprintf(c.App.Writer, "budgets: individuals %s and FLOPs %s for the whole experiment, wall time %s for each run (change them later with `evo control --max-individuals/--max-flops/--max-wall`)\n",
-		countLimit(cfg.MaxIndividuals), flopsLimit(cfg.MaxFLOPs), wallLimit(time.Duration(cfg.MaxWall)))
+		text.CountLimit(cfg.MaxIndividuals), text.FLOPsLimit(cfg.MaxFLOPs), text.WallLimit(time.Duration(cfg.MaxWall)))
 	fmt.Fprintf(c.App.Writer, "start workers with `evo run --dir %s` (this machine) or `evo worker --dir %s` (clusters)\n", root.Dir(), root.Dir())
 	return nil
 }

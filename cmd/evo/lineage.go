@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/genome"
 	"evo/population"
 	"evo/train/checkpoint"
@@ -49,80 +48,10 @@ func runLineage(c *cli.Context) error {
 	case c.Bool("json"):
 		return printJSON(c, l)
 	case c.Bool("dot"):
-		_, err := io.WriteString(c.App.Writer, lineageDOT(l))
+		_, err := io.WriteString(c.App.Writer, text.LineageDOT(l))
 		return err
 	}
-	return printLineage(c.App.Writer, l)
-}
-
-// printLineage writes the chain oldest first, one individual a line.
-func printLineage(w io.Writer, l population.Lineage) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "GEN\tID\tFITNESS\tSTATE\tMUTATIONS FROM THE LINE ABOVE")
-	for i := len(l.Chain) - 1; i >= 0; i-- {
-		in := l.Chain[i]
-		m := in.Meta
-		muts := mutationsText(m)
-		if m.Parent == "" {
-			muts = "(initial individual)"
-		} else if i == len(l.Chain)-1 {
-			muts = fmt.Sprintf("(parent %s is missing from the history) %s", m.Parent, muts)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%.4f\t%s\t%s\n", m.Generation, m.ID, m.Fitness, stateText(in), muts)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if !l.Complete {
-		fmt.Fprintln(w, "warning: the chain does not reach an initial individual: a history log is missing or damaged (`evo check`)")
-	}
-	return nil
-}
-
-// mutationsText joins an individual's mutation records; a child of the weight-reset control
-// is marked (its records start with the reset).
-func mutationsText(m population.Meta) string {
-	var parts []string
-	for _, r := range m.Mutations {
-		parts = append(parts, mutationText(r))
-	}
-	s := strings.Join(parts, "; ")
-	if m.Reset {
-		s += " (retrained after a population reset)"
-	}
-	return s
-}
-
-func stateText(in population.Individual) string {
-	switch {
-	case in.Alive:
-		return "alive"
-	case in.Meta.Status != population.StatusOK:
-		return "dead (" + in.Meta.Status + ")"
-	}
-	return "dead"
-}
-
-// lineageDOT is the chain as a Graphviz digraph, oldest at the top, mutations on the edges.
-func lineageDOT(l population.Lineage) string {
-	var b strings.Builder
-	b.WriteString("digraph lineage {\n  rankdir=TB;\n  node [shape=box, fontname=\"sans-serif\"];\n  edge [fontname=\"sans-serif\", fontsize=10];\n")
-	for i := len(l.Chain) - 1; i >= 0; i-- {
-		in := l.Chain[i]
-		m := in.Meta
-		style := ""
-		if in.Alive {
-			style = `, style=filled, fillcolor="#dbe8ff"`
-		}
-		fmt.Fprintf(&b, "  %q [label=%q%s];\n", m.ID,
-			fmt.Sprintf("%s\ngeneration %d, fitness %.4f\n%s", m.ID, m.Generation, m.Fitness, stateText(in)), style)
-	}
-	for i := len(l.Chain) - 2; i >= 0; i-- {
-		m := l.Chain[i].Meta
-		fmt.Fprintf(&b, "  %q -> %q [label=%q];\n", l.Chain[i+1].Meta.ID, m.ID, mutationsText(m))
-	}
-	b.WriteString("}\n")
-	return b.String()
+	return text.Lineage(c.App.Writer, l)
 }
 
 // genomeOf returns in's genome and where it came from: population.SourcePopulation,

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 )
 
@@ -40,14 +41,14 @@ func testLineage(t *testing.T, fx *fixture) {
 			t.Errorf("lineage of %s: starts at %s with %d links", deepest.ID, l.Chain[0].Meta.ID, len(l.Chain))
 		}
 
-		text := mustRun(t, "lineage", "--dir", fx.dir, id)
-		lines := strings.Split(strings.TrimSpace(text), "\n")
+		txt := mustRun(t, "lineage", "--dir", fx.dir, id)
+		lines := strings.Split(strings.TrimSpace(txt), "\n")
 		if len(lines) != len(l.Chain)+1 || !strings.Contains(lines[1], "(initial individual)") {
-			t.Errorf("lineage %s text:\n%s", id, text)
+			t.Errorf("lineage %s text:\n%s", id, txt)
 		}
 		for i, in := range l.Chain { // oldest first in the text
 			line := lines[len(l.Chain)-i]
-			if !strings.Contains(line, in.Meta.ID) || (in.Meta.Parent != "" && !strings.Contains(line, mutationText(in.Meta.Mutations[0]))) {
+			if !strings.Contains(line, in.Meta.ID) || (in.Meta.Parent != "" && !strings.Contains(line, text.MutationText(in.Meta.Mutations[0]))) {
 				t.Errorf("lineage text line %q: want %s and its mutation", line, in.Meta.ID)
 			}
 		}

@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 )
 
@@ -59,7 +58,7 @@ func runList(c *cli.Context) error {
 	if c.Bool("json") {
 		return printJSON(c, rows)
 	}
-	return printList(c.App.Writer, rows)
+	return text.List(c.App.Writer, rows)
 }
 
 // noArgs refuses arguments to a command that takes none; urfave/cli stops parsing flags at
@@ -67,33 +66,6 @@ func runList(c *cli.Context) error {
 func noArgs(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return fmt.Errorf("evo %s takes no arguments, got %q (flags after an argument are not parsed: put every flag first)", c.Command.Name, c.Args().First())
-	}
-	return nil
-}
-
-func printList(w io.Writer, rows []population.ListRow) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tFITNESS\tSTATUS\tPARAMS\tCONVS/DEPTH\tLR\tGEN\tAGE")
-	for _, r := range rows {
-		status := r.Status
-		if !r.Alive {
-			status += " (dead)"
-		}
-		arch := "?"
-		if r.Convs != nil {
-			arch = fmt.Sprintf("%d/%d", *r.Convs, *r.Depth)
-		}
-		age := "-"
-		if r.AgeSeconds != nil {
-			age = human(secs(*r.AgeSeconds))
-		}
-		fmt.Fprintf(tw, "%s\t%.4f\t%s\t%s\t%s\t%.3g\t%d\t%s\n", r.ID, r.Fitness, status, si(float64(r.Params)), arch, r.LearningRate, r.Generation, age)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		fmt.Fprintln(w, "(no individuals yet: start workers with `evo run` or `evo worker`)")
 	}
 	return nil
 }

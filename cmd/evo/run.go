@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
 	"evo/train"
@@ -70,7 +71,7 @@ func runRun(c *cli.Context) error {
 		return err
 	}
 	lim := st.Control.Limits(e.populationConfigFromFile())
-	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", budgetLine(lim, st.Trained, st.FLOPsTotal))
+	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", text.BudgetLine(lim, st.Trained, st.FLOPsTotal))
 	if st.Control.Stop {
 		fmt.Fprintf(c.App.ErrWriter, "evo: not started: %s\n", population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal))
 		return summarise(ctx, c, e, d)
@@ -331,7 +332,7 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Datas
 	}
 	w := c.App.Writer
 	fmt.Fprintf(w, "experiment   %s\n", s.Dir)
-	fmt.Fprintf(w, "trained      %d individuals in %s, %s FLOPs\n", st.Trained, human(time.Duration(st.ElapsedSeconds*float64(time.Second))), si(st.FLOPsTotal))
+	fmt.Fprintf(w, "trained      %d individuals in %s, %s FLOPs\n", st.Trained, text.Human(time.Duration(st.ElapsedSeconds*float64(time.Second))), text.SI(st.FLOPsTotal))
 	if s.Best == nil {
 		fmt.Fprintln(w, "best         none yet")
 		return nil
@@ -373,13 +374,13 @@ func (p *progress) show() {
 		return
 	}
 	line := fmt.Sprintf("%s  trained %d  alive %d  best %.4f  %.1f/min  %s FLOPs  workers %d",
-		human(time.Duration(st.ElapsedSeconds*float64(time.Second))), st.Trained, st.Alive, st.Best.Fitness,
-		st.PerMinute, si(st.FLOPsTotal), st.Workers)
+		text.Human(time.Duration(st.ElapsedSeconds*float64(time.Second))), st.Trained, st.Alive, st.Best.Fitness,
+		st.PerMinute, text.SI(st.FLOPsTotal), st.Workers)
 	cfg := p.e.populationConfigFromFile()
 	l := st.Control.Limits(cfg)
 	cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, p.start
 	if d, ok := st.Remaining(cfg, time.Now()); ok {
-		line += "  budget in " + human(d)
+		line += "  budget in " + text.Human(d)
 	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K%s", line)

@@ -3,13 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/genome"
 	"evo/population"
 	"evo/storage"
@@ -60,104 +58,7 @@ func runShow(c *cli.Context) error {
 	if c.Bool("json") {
 		return printJSON(c, r)
 	}
-	return printShow(c.App.Writer, r)
-}
-
-func printShow(w io.Writer, r population.ShowReport) error {
-	m := r.Meta
-	state := "alive"
-	if !r.Alive {
-		state = "dead"
-		if !r.Died.IsZero() {
-			state = fmt.Sprintf("dead: killed by %s at %s", r.Killer, fmtTime(r.Died))
-		}
-	}
-	fmt.Fprintf(w, "individual   %s (%s)\n", m.ID, state)
-	if m.Parent == "" {
-		fmt.Fprintf(w, "parent       none: an initial individual (generation 0)\n")
-	} else {
-		fmt.Fprintf(w, "parent       %s (generation %d)\n", m.Parent, m.Generation)
-	}
-	if m.Reset {
-		fmt.Fprintf(w, "reset        retrained after population reset %d: the parent's architecture from fresh weights\n", m.Epoch)
-	}
-	for i, rec := range m.Mutations {
-		label := "mutations"
-		if i > 0 {
-			label = ""
-		}
-		fmt.Fprintf(w, "%-12s %s\n", label, mutationText(rec))
-	}
-	fmt.Fprintf(w, "fitness      %.4f validation accuracy (status %s)\n", m.Fitness, m.Status)
-	if m.Reason != "" {
-		fmt.Fprintf(w, "reason       %s\n", m.Reason)
-	}
-	fmt.Fprintf(w, "training     %d steps, learning rate %.4g, final loss %s\n", m.Steps, m.LearningRate, lossText(m.FinalLoss))
-	fmt.Fprintf(w, "parameters   %s\n", si(float64(m.Params)))
-	fmt.Fprintf(w, "FLOPs        %s/step × %d steps + %s/batch × %d validation batches = %s\n",
-		si(float64(m.FLOPs.TrainStep)), m.Steps, si(float64(m.FLOPs.EvalBatch)), m.FLOPs.EvalBatches, si(m.FLOPs.Total))
-	fmt.Fprintf(w, "timings      born %s by %s; trained in %s wall, %s CPU", fmtTime(m.Born), m.Worker,
-		seconds(m.WallSeconds), seconds(m.CPUSeconds))
-	if m.PeakRSS > 0 {
-		fmt.Fprintf(w, ", peak RSS %sB", si(float64(m.PeakRSS)))
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "inheritance  %.1f%% of the parameters (%d tensors inherited, %d initialised afresh)\n",
-		100*m.InheritedFraction, m.Inherited, m.Reinitialised)
-	fmt.Fprintf(w, "seed         %d (key %s)\n", m.Seed, m.Key)
-	a := r.Architecture
-	fmt.Fprintf(w, "architecture depth %d, %d convs, %d identities, %d skips; %s → %s → %d classes (arch %.12s, genome from %s)\n",
-		a.Depth, a.Convs, a.Identities, a.Skips, shapeText(a.Input), shapeText(a.Output), a.Classes, m.ArchHash, r.GenomeSource)
-	for _, v := range a.Vertices {
-		line := fmt.Sprintf("  %-6s %-12s %-7s", v.ID, shapeText(v.Shape), v.Activation)
-		if v.In != "" {
-			line += "  ← " + v.In
-		}
-		if len(v.Skips) > 0 {
-			line += "  + skips from " + strings.Join(v.Skips, ", ")
-		}
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
-	}
-	if r.Dir == "" {
-		fmt.Fprintf(w, "files        none: the grave was garbage-collected (the history keeps the record)\n")
-		return nil
-	}
-	fmt.Fprintf(w, "files        %s/\n", r.Dir)
-	for _, f := range r.Files {
-		fmt.Fprintf(w, "               %s\n", filepath.Base(f))
-	}
-	return nil
-}
-
-func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// seconds formats a duration in seconds for people, keeping precision below a minute.
-func seconds(s float64) string {
-	if s < 60 {
-		return fmt.Sprintf("%.3gs", s)
-	}
-	return human(secs(s))
-}
-
-func lossText(l *float64) string {
-	if l == nil {
-		return "not finite"
-	}
-	return fmt.Sprintf("%.4g", *l)
-}
-
-func shapeText(s genome.Shape) string { return fmt.Sprintf("%d×%d×%d", s.H, s.W, s.C) }
-
-// mutationText is one mutation record for people: its detail, marked when it did not apply.
-func mutationText(r genome.Record) string {
-	s := r.Detail
-	if s == "" {
-		s = r.Name
-	}
-	if !r.Applied {
-		s += " (did not apply)"
-	}
-	return s
+	return text.Show(c.App.Writer, r)
 }
 
 // individualArg resolves the command's one ID|best argument (def when none is given).
