@@ -6,15 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/procs"
 	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
@@ -90,12 +88,16 @@ func runRun(c *cli.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- superviseWorker(runCtx, c, e, i, dataDir, runStart)
+			errs <- procs.Supervise(runCtx, e.log, i, e.root.LogDir(), func(name string) []string {
+				return []string{"worker", "--dir", e.root.Dir(), "--data", dataDir, "--download=false", "--name", name,
+					"--threads", strconv.Itoa(c.Int("threads")), "--log-level", c.String("log-level"),
+					"--wall-start", runStart.Format(time.RFC3339Nano)}
+			})
 		}()
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	go collectGarbage(runCtx, e, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")})
+	go population.CollectLoop(runCtx, e.root, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")}, e.log)
 
 	progress := newProgress(c.App.ErrWriter, e, runStart)
 	tick := time.NewTicker(progress.every)
@@ -193,104 +195,6 @@ func flagsGiven(c *cli.Context) bool {
 		}
 	}
 	return false
-}
-
-// Restart policy of crashed workers: a worker that exits with an error before the budget is
-// reached is restarted after restartDelay, up to maxRestarts times per slot.
-const (
-	restartDelay = 2 * time.Second
-	maxRestarts  = 5
-	// stopGrace is how long a worker may take to exit after SIGTERM before it is killed.
-	stopGrace = 30 * time.Second
-)
-
-// superviseWorker runs `evo worker` number i as a child process until it exits cleanly (the
-// budget was reached or a stop was requested) or ctx ends, restarting it after a crash.
-// Each worker gets the run's start as its wall-time start (so a restarted worker does not get
-// a fresh budget) and is tied to this process: on Linux the kernel sends it SIGTERM when this
-// process dies (ownChild), and everywhere it watches a pipe whose write end only this process
-// holds, and stops cleanly when the pipe reaches EOF.
-func superviseWorker(ctx context.Context, c *cli.Context, e *experiment, i int, dataDir string, runStart time.Time) error {
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find the evo binary to start workers: %w", err)
-	}
-	host := storage.HostName()
-	for restart := 0; ; restart++ {
-		name := fmt.Sprintf("run-%s-%d-w%d-%d", host, os.Getpid(), i, restart)
-		logPath := filepath.Join(e.root.LogDir(), name+".log")
-		logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return fmt.Errorf("worker log %s: %w", logPath, err)
-		}
-		cmd := exec.CommandContext(ctx, self, "worker", "--dir", e.root.Dir(), "--data", dataDir,
-			"--download=false", "--name", name, "--threads", strconv.Itoa(c.Int("threads")),
-			"--log-level", c.String("log-level"), "--wall-start", runStart.Format(time.RFC3339Nano))
-		cmd.Stdout, cmd.Stderr = logf, logf
-		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-		cmd.WaitDelay = stopGrace
-		err = runOwned(cmd)
-		logf.Close()
-		if err == nil || ctx.Err() != nil {
-			return nil
-		}
-		e.log.Warn("worker exited with an error", "worker", name, "err", err, "log", logPath)
-		if restart >= maxRestarts {
-			return fmt.Errorf("worker %d failed %d times, last: %v (see %s)", i, restart+1, err, logPath)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(restartDelay):
-		}
-	}
-}
-
-// runOwned runs cmd as a worker tied to this process (see superviseWorker): the read end of a
-// pipe is its fd 3, named by EVO_PARENT_PIPE; the write end stays here, open until cmd ends,
-// and the kernel closes it when this process dies.
-func runOwned(cmd *exec.Cmd) error {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("pipe to a worker: %w", err)
-	}
-	defer w.Close()
-	cmd.ExtraFiles = []*os.File{r}
-	cmd.Env = append(os.Environ(), parentPipeEnv+"=3")
-	ownChild(cmd)
-	err = cmd.Start()
-	r.Close()
-	if err != nil {
-		return err
-	}
-	return cmd.Wait()
-}
-
-// gcMinGap is the shortest time between two collections that events on this host trigger.
-const gcMinGap = 5 * time.Second
-
-// collectGarbage runs the garbage collector with the default grace periods (and opts' graveyard
-// budget) until ctx ends: every `every` (the truth on a shared filesystem), and when fsnotify
-// reports a change in the population on this host, at most every gcMinGap. A failed pass is
-// logged; the next one retries.
-func collectGarbage(ctx context.Context, e *experiment, every time.Duration, opts storage.GCOptions) {
-	var last time.Time
-	for range e.root.Watch(ctx, every) {
-		if time.Since(last) < min(gcMinGap, every) {
-			continue
-		}
-		last = time.Now()
-		plan, err := e.root.PlanGC(ctx, opts)
-		if err == nil {
-			_, err = e.root.ExecuteGC(ctx, plan)
-		}
-		if err == nil {
-			_, err = population.UpdateIndex(e.store, false, time.Now())
-		}
-		if err != nil && ctx.Err() == nil {
-			e.log.Warn("garbage collection", "err", err)
-		}
-	}
 }
 
 // summarise prints the final state, the best individual and its test accuracy.

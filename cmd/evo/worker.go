@@ -3,21 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/procs"
 	"evo/population"
 	"evo/storage"
 )
-
-// parentPipeEnv names the file descriptor of a pipe whose write end the parent `evo run`
-// holds: when the parent dies, however it dies, the worker reads EOF and stops cleanly.
-const parentPipeEnv = "EVO_PARENT_PIPE"
 
 func workerCommand() *cli.Command {
 	return &cli.Command{
@@ -41,7 +36,7 @@ func runWorker(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
-	if err := watchParent(ctx, cancel); err != nil {
+	if err := procs.WatchParent(ctx, cancel); err != nil {
 		return err
 	}
 	e, err := openExperiment(c)
@@ -80,31 +75,5 @@ func runWorker(c *cli.Context) error {
 		return fmt.Errorf("worker %s: %w", name, err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "evo: worker %s stopped: %s\n", name, w.StopMessage())
-	return nil
-}
-
-// watchParent cancels the worker when the pipe named by EVO_PARENT_PIPE reaches EOF: its
-// parent `evo run` ended, however it ended (the kernel closes the write end). Nothing is
-// written to the pipe; anything that is is ignored.
-func watchParent(ctx context.Context, cancel context.CancelFunc) error {
-	v := os.Getenv(parentPipeEnv)
-	if v == "" {
-		return nil
-	}
-	fd, err := strconv.Atoi(v)
-	if err != nil || fd < 3 {
-		return fmt.Errorf("%s=%q: want the number of an inherited file descriptor (3 or more)", parentPipeEnv, v)
-	}
-	f := os.NewFile(uintptr(fd), "parent-pipe")
-	if f == nil {
-		return fmt.Errorf("%s=%d: no such file descriptor", parentPipeEnv, fd)
-	}
-	go func() {
-		defer f.Close()
-		io.Copy(io.Discard, f)
-		if ctx.Err() == nil {
-			cancel()
-		}
-	}()
 	return nil
 }
