@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"evo/genome"
+	"evo/genome/draw"
 )
 
 func drawCommand() *cli.Command {
@@ -57,10 +58,10 @@ func runDraw(c *cli.Context) error {
 	return err
 }
 
-// drawGenome writes g as "svg" (writeSVG) or "dot" (genome.DOT).
+// drawGenome writes g as "svg" (genome/draw) or "dot" (genome.DOT).
 func drawGenome(w io.Writer, g *genome.Genome, format string) error {
 	if format == "svg" {
-		return writeSVG(w, g)
+		return draw.SVG(w, g)
 	}
 	s, err := genome.DOT(g)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
 )
@@ -90,7 +91,7 @@ func gcPass(c *cli.Context, e *experiment, opts storage.GCOptions) error {
 			return err
 		}
 	} else {
-		printGCPass(c, opts, plan, res)
+		text.GCPass(c.App.Writer, opts, plan, res, c.Duration("stale-staging"))
 		if ix.Written {
 			fmt.Fprintf(c.App.Writer, "gc: history index written (%d individuals)\n", ix.Individuals)
 		}
@@ -99,24 +100,4 @@ func gcPass(c *cli.Context, e *experiment, opts storage.GCOptions) error {
 		return fmt.Errorf("gc: %d removals failed (see the warnings above); the next collection retries them", res.Failed)
 	}
 	return nil
-}
-
-func printGCPass(c *cli.Context, opts storage.GCOptions, plan *storage.GCPlan, res storage.GCResult) {
-	for _, it := range plan.Items {
-		fmt.Fprintf(c.App.Writer, "%s %s (%s)\n", verb(opts.DryRun), it.Path, it.Reason)
-	}
-	fmt.Fprintf(c.App.Writer, "gc: %d planned, %d removed, %d already gone, %d failed, %d spared\n",
-		len(plan.Items), res.Removed, res.Missing, res.Failed, res.Spared)
-	if plan.Unproven > 0 {
-		fmt.Fprintf(c.App.Writer, "gc: kept %d staging leftovers whose workers are not proven dead; "+
-			"a collector that keeps running (--loop) removes them once it has watched them unchanged for %v\n",
-			plan.Unproven, c.Duration("stale-staging"))
-	}
-}
-
-func verb(dry bool) string {
-	if dry {
-		return "would remove"
-	}
-	return "removed"
 }

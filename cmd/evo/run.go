@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -100,7 +99,7 @@ func runRun(c *cli.Context) error {
 	go population.CollectLoop(runCtx, e.root, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")}, e.log)
 
 	progress := newProgress(c.App.ErrWriter, e, runStart)
-	tick := time.NewTicker(progress.every)
+	tick := time.NewTicker(progress.Every)
 	defer tick.Stop()
 loop:
 	for {
@@ -108,10 +107,10 @@ loop:
 		case <-done:
 			break loop
 		case <-tick.C:
-			progress.show()
+			progress.Show()
 		}
 	}
-	progress.finish()
+	progress.Finish()
 	cancel()
 	close(errs)
 	var firstErr error
@@ -203,14 +202,7 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Datas
 	if err != nil {
 		return err
 	}
-	type summary struct {
-		Dir          string                  `json:"dir"`
-		Status       population.StatusReport `json:"status"`
-		Best         *population.Individual  `json:"best,omitempty"`
-		TestAccuracy *float64                `json:"test_accuracy,omitempty"`
-		TestExamples int                     `json:"test_examples,omitempty"`
-	}
-	s := summary{Dir: e.root.Dir(), Status: st}
+	s := text.RunSummary{Dir: e.root.Dir(), Status: st}
 	if st.Best.ID != "" {
 		in, err := population.Show(e.store, st.Best.ID)
 		if err != nil {
@@ -234,69 +226,23 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Datas
 	if c.Bool("json") {
 		return printJSON(c, s)
 	}
-	w := c.App.Writer
-	fmt.Fprintf(w, "experiment   %s\n", s.Dir)
-	fmt.Fprintf(w, "trained      %d individuals in %s, %s FLOPs\n", st.Trained, text.Human(time.Duration(st.ElapsedSeconds*float64(time.Second))), text.SI(st.FLOPsTotal))
-	if s.Best == nil {
-		fmt.Fprintln(w, "best         none yet")
-		return nil
-	}
-	m := s.Best.Meta
-	fmt.Fprintf(w, "best         %s (generation %d, %d params, learning rate %.3g)\n", m.ID, m.Generation, m.Params, m.LearningRate)
-	fmt.Fprintf(w, "validation   %.4f\n", m.Fitness)
-	fmt.Fprintf(w, "test         %.4f on %d examples\n", *s.TestAccuracy, s.TestExamples)
-	fmt.Fprintf(w, "inspect      evo show best --dir %s; evo draw best --dir %s -o best.svg; evo plot --dir %s\n", s.Dir, s.Dir, s.Dir)
-	return nil
+	return text.Summary(c.App.Writer, s)
 }
 
-// progress prints a live status line: rewritten in place on a terminal, a log line elsewhere.
-type progress struct {
-	w     io.Writer
-	e     *experiment
-	start time.Time // the run's start, from which its wall budget counts
-	tty   bool
-	every time.Duration
-	shown bool
-}
-
-func newProgress(w io.Writer, e *experiment, start time.Time) *progress {
-	p := &progress{w: w, e: e, start: start, every: 30 * time.Second}
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty, p.every = true, time.Second
+// newProgress shows the run's status line every so often, its wall budget counted from start.
+func newProgress(w io.Writer, e *experiment, start time.Time) *text.Progress {
+	return text.NewProgress(w, func() (string, error) {
+		st, err := population.Status(e.store, time.Now())
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				e.log.Warn("status", "err", err)
+			}
+			return "", err
 		}
-	}
-	return p
-}
-
-func (p *progress) show() {
-	st, err := population.Status(p.e.store, time.Now())
-	if err != nil {
-		if !errors.Is(err, context.Canceled) {
-			p.e.log.Warn("status", "err", err)
-		}
-		return
-	}
-	line := fmt.Sprintf("%s  trained %d  alive %d  best %.4f  %.1f/min  %s FLOPs  workers %d",
-		text.Human(time.Duration(st.ElapsedSeconds*float64(time.Second))), st.Trained, st.Alive, st.Best.Fitness,
-		st.PerMinute, text.SI(st.FLOPsTotal), st.Workers)
-	cfg := p.e.populationConfigFromFile()
-	l := st.Control.Limits(cfg)
-	cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, p.start
-	if d, ok := st.Remaining(cfg, time.Now()); ok {
-		line += "  budget in " + text.Human(d)
-	}
-	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
-	} else {
-		fmt.Fprintln(p.w, line)
-	}
-	p.shown = true
-}
-
-func (p *progress) finish() {
-	p.show()
-	if p.tty && p.shown {
-		fmt.Fprintln(p.w)
-	}
+		cfg := e.populationConfigFromFile()
+		l := st.Control.Limits(cfg)
+		cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, start
+		d, ok := st.Remaining(cfg, time.Now())
+		return text.ProgressLine(st, d, ok), nil
+	})
 }

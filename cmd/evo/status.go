@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -39,7 +38,7 @@ func runStatus(c *cli.Context) error {
 		if c.Bool("json") {
 			err = printJSON(c, r)
 		} else {
-			err = e.printStatus(c.App.Writer, r)
+			err = text.Status(c.App.Writer, r, e.root.Dir(), e.cfg, e.populationConfigFromFile(), e.root.GraveyardUsage, time.Now())
 		}
 		if err != nil || !c.Bool("watch") {
 			return err
@@ -59,50 +58,6 @@ func runStatus(c *cli.Context) error {
 			fmt.Fprintln(c.App.Writer)
 		}
 	}
-}
-
-func (e *experiment) printStatus(w io.Writer, r population.StatusReport) error {
-	cfg := e.cfg
-	fmt.Fprintf(w, "experiment  %s (%s, population %d, %d steps/individual, %s selection)\n",
-		e.root.Dir(), cfg.Dataset, cfg.Population, cfg.Steps, cfg.Selection)
-	fmt.Fprintf(w, "alive       %d\n", r.Alive)
-	fmt.Fprintf(w, "trained     %d individuals (%.1f/min), %d kills, %d failures, %d races\n", r.Trained, r.PerMinute, r.Kills, r.Failures, r.Races)
-	if r.Best.ID != "" {
-		fmt.Fprintf(w, "best        %s  validation accuracy %.4f\n", r.Best.ID, r.Best.Fitness)
-	} else {
-		fmt.Fprintf(w, "best        (none alive yet)\n")
-	}
-	lim := r.Control.Limits(e.populationConfigFromFile())
-	fmt.Fprintf(w, "FLOPs       %s spent\n", text.SI(r.FLOPsTotal))
-	fmt.Fprintf(w, "budgets     %s\n", text.BudgetLine(lim, r.Trained, r.FLOPsTotal))
-	if r.Control.MaxIndividuals != nil || r.Control.MaxFLOPs != nil || r.Control.MaxWall != nil {
-		fmt.Fprintf(w, "            %s\n", text.LimitsLine(r.Control, e.populationConfigFromFile()))
-	}
-	fmt.Fprintf(w, "workers     %d alive\n", r.Workers)
-	if n, b, err := e.root.GraveyardUsage(); err == nil {
-		fmt.Fprintf(w, "graveyard   %d graves, %sB (see `evo gc --max-graveyard-bytes`)\n", n, text.SI(float64(b)))
-	}
-	if !r.Started.IsZero() {
-		fmt.Fprintf(w, "elapsed     %s", text.Human(time.Duration(r.ElapsedSeconds*float64(time.Second))))
-		pc := e.populationConfigFromFile()
-		pc.MaxIndividuals, pc.MaxFLOPs, pc.MaxWall = lim.MaxIndividuals, lim.MaxFLOPs, 0 // the wall budget is per run
-		if d, ok := r.Remaining(pc, time.Now()); ok {
-			if d > 0 {
-				fmt.Fprintf(w, ", about %s to the budget", text.Human(d))
-			} else {
-				fmt.Fprintf(w, ", budget reached")
-			}
-		}
-		fmt.Fprintln(w)
-	}
-	if r.Control.Stop || r.Control.MutationsPerChild > 0 || !r.Control.ResetAt.IsZero() {
-		fmt.Fprintf(w, "control     stop=%v mutations=%d reset_epoch=%d reset_at=%s\n", r.Control.Stop, r.Control.MutationsPerChild, r.Control.ResetEpoch, text.Time(r.Control.ResetAt))
-	}
-	if r.Unreadable > 0 {
-		fmt.Fprintf(w, "warning     %d alive entries are unreadable: run `evo check --dir %s`\n", r.Unreadable, e.root.Dir())
-	}
-	text.Workers(w, r.WorkerStatus, time.Now())
-	return nil
 }
 
 // populationConfigFromFile is the population config with only the budget fields, which is all

@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -118,4 +120,31 @@ func WatchParent(ctx context.Context, cancel context.CancelFunc) error {
 		}
 	}()
 	return nil
+}
+
+// CaughtSignal is the number of the first signal NotifySignals received (0: none).
+var CaughtSignal atomic.Int32
+
+// NotifySignals is signal.NotifyContext that also records which signal arrived first, so
+// that a worker stopped by a signal can exit with 128+n like a process killed by it.
+func NotifySignals(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			if n, ok := s.(syscall.Signal); ok {
+				CaughtSignal.CompareAndSwap(0, int32(n))
+			}
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
 }
