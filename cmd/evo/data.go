@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -34,7 +35,7 @@ func runData(c *cli.Context) error {
 	}
 	name := c.String("dataset")
 	if !validDataset(name) {
-		return fmt.Errorf("--dataset %q: choose one of %s", name, joinNames(data.Names()))
+		return fmt.Errorf("--dataset %q: choose one of %s", name, strings.Join(data.Names(), ", "))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--data %s: %w", dir, err)

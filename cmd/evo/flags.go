@@ -175,7 +175,7 @@ func commandFlags() map[string][]cli.Flag {
 		"data": {
 			&cli.PathFlag{Name: "data", Required: true, EnvVars: []string{"EVO_DATA"}, Usage: "data root to fill (shared storage)"},
 			&cli.StringFlag{Name: "dataset", Value: "cifar10", EnvVars: []string{"EVO_DATASET"},
-				Usage: "data set: " + joinNames(data.Names())},
+				Usage: "data set: " + strings.Join(data.Names(), ", ")},
 			logLevelFlag,
 		},
 	}
@@ -212,28 +212,28 @@ func configFlags() []cli.Flag {
 	}
 	return []cli.Flag{
 		&cli.StringFlag{Name: "preset", Value: "digits", EnvVars: []string{"EVO_PRESET"},
-			Usage: "starting settings: " + joinNames(settings.PresetNames())},
+			Usage: "starting settings: " + strings.Join(settings.PresetNames(), ", ")},
 		&cli.StringFlag{Name: "dataset", EnvVars: []string{"EVO_DATASET"},
 			Usage: "data set: digits, cifar10, cifar100, mnist, fashion-mnist", DefaultText: "the preset's"},
 		&cli.Int64Flag{Name: "seed", EnvVars: []string{"EVO_SEED"}, Usage: "experiment seed", DefaultText: "1"},
 		&cli.IntFlag{Name: "population", EnvVars: []string{"EVO_POPULATION"}, Usage: "population set-point P",
-			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.Population) })},
+			DefaultText: settings.PerPreset(func(c settings.Config) string { return fmt.Sprint(c.Population) })},
 		&cli.StringFlag{Name: "selection", EnvVars: []string{"EVO_SELECTION"},
 			Usage:       "tournament (the paper), aging (Real et al. 2019) or random (random-search control)",
-			DefaultText: perPreset(func(c settings.Config) string { return c.Selection })},
+			DefaultText: settings.PerPreset(func(c settings.Config) string { return c.Selection })},
 		&cli.IntFlag{Name: "tournament-size", EnvVars: []string{"EVO_TOURNAMENT_SIZE"},
 			Usage: "S for aging selection (required with --selection aging)", DefaultText: "none"},
 		&cli.BoolFlag{Name: "no-inheritance", EnvVars: []string{"EVO_NO_INHERITANCE"},
 			Usage: "the paper's control: children train from fresh weights"},
 		&cli.IntFlag{Name: "mutations", EnvVars: []string{"EVO_MUTATIONS"}, Usage: "mutations per child",
-			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.MutationsPerChild) })},
+			DefaultText: settings.PerPreset(func(c settings.Config) string { return fmt.Sprint(c.MutationsPerChild) })},
 		&cli.IntFlag{Name: "steps", EnvVars: []string{"EVO_STEPS"}, Usage: "SGD steps per individual (paper: 25,600)",
-			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.Steps) })},
+			DefaultText: settings.PerPreset(func(c settings.Config) string { return fmt.Sprint(c.Steps) })},
 		&cli.IntFlag{Name: "batch-size", EnvVars: []string{"EVO_BATCH_SIZE"}, Usage: "training batch size (paper: 50)",
-			DefaultText: perPreset(func(c settings.Config) string { return fmt.Sprint(c.BatchSize) })},
+			DefaultText: settings.PerPreset(func(c settings.Config) string { return fmt.Sprint(c.BatchSize) })},
 		&cli.IntFlag{Name: "max-eval-examples", EnvVars: []string{"EVO_MAX_EVAL_EXAMPLES"},
 			Usage: "validation examples per fitness evaluation (0 = all)",
-			DefaultText: perPreset(func(c settings.Config) string {
+			DefaultText: settings.PerPreset(func(c settings.Config) string {
 				if c.MaxEvalExamples == 0 {
 					return "all"
 				}
@@ -241,13 +241,13 @@ func configFlags() []cli.Flag {
 			})},
 		&cli.Int64Flag{Name: "max-params", EnvVars: []string{"EVO_MAX_PARAMS"},
 			Usage:       "resource cap: children with more parameters fail (0 = none)",
-			DefaultText: perPreset(func(c settings.Config) string { return count(int(c.MaxParams)) })},
+			DefaultText: settings.PerPreset(func(c settings.Config) string { return count(int(c.MaxParams)) })},
 		&cli.IntFlag{Name: "max-individuals", EnvVars: []string{"EVO_MAX_INDIVIDUALS"},
 			Usage:       "budget: stop once the experiment has trained this many individuals in all (0 = no limit; evo control --max-individuals changes it later)",
-			DefaultText: perPreset(func(c settings.Config) string { return count(c.MaxIndividuals) })},
+			DefaultText: settings.PerPreset(func(c settings.Config) string { return count(c.MaxIndividuals) })},
 		&cli.Float64Flag{Name: "max-flops", EnvVars: []string{"EVO_MAX_FLOPS"},
 			Usage: "budget: stop once the individuals built cost this many FLOPs in all (0 = no limit; evo control --max-flops changes it later)",
-			DefaultText: perPreset(func(c settings.Config) string {
+			DefaultText: settings.PerPreset(func(c settings.Config) string {
 				if c.MaxFLOPs == 0 {
 					return "none"
 				}
@@ -255,50 +255,13 @@ func configFlags() []cli.Flag {
 			})},
 		&cli.DurationFlag{Name: "max-wall", EnvVars: []string{"EVO_MAX_WALL"},
 			Usage: "budget: wall time of each run of evo run or evo worker (e.g. 90m; counted per run, so running again continues; 0 = no limit; evo control --max-wall changes it later)",
-			DefaultText: perPreset(func(c settings.Config) string {
+			DefaultText: settings.PerPreset(func(c settings.Config) string {
 				if c.MaxWall == 0 {
 					return "none"
 				}
 				return time.Duration(c.MaxWall).String()
 			})},
 	}
-}
-
-// perPreset describes a setting's default across the presets: "150", or "digits 20,
-// cifar10-small 50, others 1000" when they differ (the value most presets share is "others").
-func perPreset(value func(settings.Config) string) string {
-	names := settings.PresetNames()
-	freq := map[string]int{}
-	for _, n := range names {
-		freq[value(settings.Presets[n])]++
-	}
-	common := ""
-	for v, k := range freq {
-		if k > freq[common] || (k == freq[common] && v < common) {
-			common = v
-		}
-	}
-	if len(freq) == 1 {
-		return common
-	}
-	var parts []string
-	for _, n := range names {
-		if v := value(settings.Presets[n]); v != common {
-			parts = append(parts, n+" "+v)
-		}
-	}
-	return strings.Join(parts, ", ") + ", others " + common
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
 }
 
 // configFromFlags builds an experiment config from --preset and the override flags.

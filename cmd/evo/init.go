@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -49,7 +50,7 @@ func runInit(c *cli.Context) error {
 // initExperiment creates or reopens --dir with cfg.
 func initExperiment(c *cli.Context, cfg *settings.Config) (*storage.Root, error) {
 	if !validDataset(cfg.Dataset) {
-		return nil, fmt.Errorf("unknown data set %q: choose one of %s", cfg.Dataset, joinNames(data.Names()))
+		return nil, fmt.Errorf("unknown data set %q: choose one of %s", cfg.Dataset, strings.Join(data.Names(), ", "))
 	}
 	b, err := cfg.Encode()
 	if err != nil {

@@ -209,3 +209,29 @@ func Decode(b []byte) (*Config, error) {
 	}
 	return &c, nil
 }
+
+// PerPreset describes a setting's default across the presets: "150", or "digits 20,
+// cifar10-small 50, others 1000" when they differ (the value most presets share is "others").
+func PerPreset(value func(Config) string) string {
+	names := PresetNames()
+	freq := map[string]int{}
+	for _, n := range names {
+		freq[value(Presets[n])]++
+	}
+	common := ""
+	for v, k := range freq {
+		if k > freq[common] || (k == freq[common] && v < common) {
+			common = v
+		}
+	}
+	if len(freq) == 1 {
+		return common
+	}
+	var parts []string
+	for _, n := range names {
+		if v := value(Presets[n]); v != common {
+			parts = append(parts, n+" "+v)
+		}
+	}
+	return strings.Join(parts, ", ") + ", others " + common
+}
