@@ -81,6 +81,23 @@ type ShowReport struct {
 	Architecture Architecture `json:"architecture"`
 }
 
+// Fittest returns the k fittest alive individuals that trained (status ok), best first: fewer
+// when fewer are alive, none when none is.
+func Fittest(s Reader, k int) ([]Individual, error) {
+	list, _, err := Individuals(s)
+	if err != nil {
+		return nil, err
+	}
+	var ok []Individual
+	for _, in := range list {
+		if in.Meta.Status == StatusOK {
+			ok = append(ok, in)
+		}
+	}
+	sort.SliceStable(ok, func(i, j int) bool { return ok[i].Meta.Fitness > ok[j].Meta.Fitness })
+	return ok[:min(k, len(ok))], nil
+}
+
 // WithDead adds every dead individual of the history to the alive ones, and sorts the whole
 // list fittest first (ties: older first).
 func WithDead(s Reader, alive []Individual) ([]Individual, error) {

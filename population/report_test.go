@@ -71,6 +71,18 @@ func TestListReports(t *testing.T) {
 			t.Errorf("dead %s has no time of death", in.Meta.ID)
 		}
 	}
+	top, err := Fittest(s, 3)
+	if err != nil || len(top) == 0 || len(top) > 3 {
+		t.Fatalf("Fittest(3): %d, %v", len(top), err)
+	}
+	for i, in := range top {
+		if !in.Alive || in.Meta.Status != StatusOK || i > 0 && top[i-1].Meta.Fitness < in.Meta.Fitness {
+			t.Errorf("Fittest %d: %+v", i, in.Meta)
+		}
+	}
+	if all, _ := Fittest(s, 1000); len(all) > len(alive) {
+		t.Errorf("Fittest(1000) returned %d of %d alive", len(all), len(alive))
+	}
 	r, err := NewReplayer(s, nil)
 	if err != nil {
 		t.Fatal(err)
