@@ -14,9 +14,7 @@ func checkCommand() *cli.Command {
 			"staging leaks and foreign files. It reads every file of every alive individual. --repair\n" +
 			"never deletes: it moves bad entries into quarantine/ for you to inspect.\n" +
 			"Exit status: 0 when clean (or repaired), 1 when problems remain.",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.BoolFlag{Name: "repair", EnvVars: []string{"EVO_REPAIR"}, Usage: "move bad entries to quarantine/"},
-		},
+		Flags:  flagsOf("check"),
 		Action: runCheck,
 	}
 }

@@ -3,19 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
-	"image/color"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/population"
+	"evo/population/plot"
 	"evo/storage"
 )
 
@@ -31,40 +26,9 @@ func compareCommand() *cli.Command {
 			"the first worker started (BASE-wall.png). A group's curve ends at its cheapest run, so every\n" +
 			"run counts at every point. Prints a table of the final best validation accuracy per group\n" +
 			"(mean [min, max]); --json prints the table, the runs and the sampled curves.",
-		Flags: []cli.Flag{jsonFlag, logLevelFlag,
-			&cli.StringSliceFlag{Name: "label", Usage: "label of each DIR, in order (overrides the arm)"},
-			&cli.PathFlag{Name: "output", Aliases: []string{"o"}, Value: "evo-compare.png", Usage: "BASE.png or BASE.svg: writes BASE-flops and BASE-wall; empty: no plot"},
-			&cli.StringFlag{Name: "title", Usage: "plot title prefix (default: the data set)"},
-			&cli.IntFlag{Name: "points", Value: 100, Usage: "samples per curve"},
-		},
+		Flags:  flagsOf("compare"),
 		Action: runCompare,
 	}
-}
-
-// compareRun is one experiment of a comparison.
-type compareRun struct {
-	Dir     string           `json:"dir"`
-	Label   string           `json:"label"`
-	Dataset string           `json:"dataset"`
-	Curve   population.Curve `json:"-"`
-	Best    float64          `json:"best_validation"`
-	BestID  string           `json:"best_id"`
-	FLOPs   float64          `json:"flops"`
-	Seconds float64          `json:"seconds"`
-	Count   int              `json:"individuals"`
-}
-
-// compareGroup is the runs of one label.
-type compareGroup struct {
-	Label       string             `json:"label"`
-	Runs        int                `json:"runs"`
-	Best        population.Summary `json:"best_validation"`
-	FLOPs       population.Summary `json:"flops"`
-	Seconds     population.Summary `json:"seconds"`
-	Individuals population.Summary `json:"individuals"`
-	ByFLOPs     []population.Band  `json:"by_flops"`
-	ByWall      []population.Band  `json:"by_wall_seconds"`
-	curves      []population.Curve
 }
 
 func runCompare(c *cli.Context) error {
@@ -80,7 +44,7 @@ func runCompare(c *cli.Context) error {
 	if out != "" && format != ".png" && format != ".svg" {
 		return fmt.Errorf("-o %s: the extension must be .png or .svg", out)
 	}
-	var runs []compareRun
+	var runs []population.CompareRun
 	for i, arg := range c.Args().Slice() {
 		dir, label, _ := strings.Cut(arg, "=")
 		if len(labels) > 0 {
@@ -92,7 +56,7 @@ func runCompare(c *cli.Context) error {
 		}
 		runs = append(runs, r)
 	}
-	groups := groupRuns(runs, c.Int("points"))
+	groups := population.GroupRuns(runs, c.Int("points"))
 	if out != "" {
 		title := c.String("title")
 		if title == "" {
@@ -104,7 +68,11 @@ func runCompare(c *cli.Context) error {
 			if byFLOPs {
 				name = base + "-flops" + format
 			}
-			if err := writeComparePlot(name, title, groups, byFLOPs); err != nil {
+			p, err := plot.Comparison(title, groups, byFLOPs)
+			if err != nil {
+				return err
+			}
+			if err := plot.Save(p, name); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.App.ErrWriter, "evo: wrote %s\n", name)
@@ -123,134 +91,29 @@ func runCompare(c *cli.Context) error {
 }
 
 // loadCompareRun reads one experiment's curve; label defaults to its arm.
-func loadCompareRun(c *cli.Context, dir, label string) (compareRun, error) {
+func loadCompareRun(c *cli.Context, dir, label string) (population.CompareRun, error) {
 	root, err := storage.Open(dir, storage.Options{Logger: newLogger(c)})
 	if err != nil {
 		if errors.Is(err, storage.ErrNotExperiment) {
-			return compareRun{}, fmt.Errorf("%s is not an experiment directory (no experiment.json): give directories made by `evo run` or `evo init`", dir)
+			return population.CompareRun{}, fmt.Errorf("%s is not an experiment directory (no experiment.json): give directories made by `evo run` or `evo init`", dir)
 		}
-		return compareRun{}, err
+		return population.CompareRun{}, err
 	}
 	defer root.Close()
-	cfg, err := decodeConfig(root.Config())
+	cfg, err := settings.Decode(root.Config())
 	if err != nil {
-		return compareRun{}, fmt.Errorf("%s/%w", dir, err)
+		return population.CompareRun{}, fmt.Errorf("%s/%w", dir, err)
 	}
 	curve, err := population.CurveOf(population.FromStorage(root))
 	if err != nil {
-		return compareRun{}, fmt.Errorf("%s: %w", dir, err)
+		return population.CompareRun{}, fmt.Errorf("%s: %w", dir, err)
 	}
 	if curve.Individuals == 0 {
-		return compareRun{}, fmt.Errorf("%s: no individual has been trained yet: nothing to compare", dir)
+		return population.CompareRun{}, fmt.Errorf("%s: no individual has been trained yet: nothing to compare", dir)
 	}
 	if label == "" {
 		label = population.Arm(cfg.Selection, !cfg.InheritWeights)
 	}
-	return compareRun{Dir: dir, Label: label, Dataset: cfg.Dataset, Curve: curve, Best: curve.Best,
+	return population.CompareRun{Dir: dir, Label: label, Dataset: cfg.Dataset, Curve: curve, Best: curve.Best,
 		BestID: curve.BestID, FLOPs: curve.FLOPs, Seconds: curve.Seconds, Count: curve.Individuals}, nil
-}
-
-// groupRuns groups runs by label, in order of first appearance.
-func groupRuns(runs []compareRun, points int) []*compareGroup {
-	var groups []*compareGroup
-	byLabel := map[string]*compareGroup{}
-	vals := map[string][4][]float64{}
-	for _, r := range runs {
-		g := byLabel[r.Label]
-		if g == nil {
-			g = &compareGroup{Label: r.Label}
-			byLabel[r.Label] = g
-			groups = append(groups, g)
-		}
-		g.Runs++
-		g.curves = append(g.curves, r.Curve)
-		v := vals[r.Label]
-		v[0], v[1], v[2], v[3] = append(v[0], r.Best), append(v[1], r.FLOPs), append(v[2], r.Seconds), append(v[3], float64(r.Count))
-		vals[r.Label] = v
-	}
-	for _, g := range groups {
-		v := vals[g.Label]
-		g.Best, g.FLOPs, g.Seconds, g.Individuals = population.Summarise(v[0]), population.Summarise(v[1]),
-			population.Summarise(v[2]), population.Summarise(v[3])
-		g.ByFLOPs = population.Bands(g.curves, points, true)
-		g.ByWall = population.Bands(g.curves, points, false)
-	}
-	return groups
-}
-
-// writeComparePlot draws every group's mean curve and its range (a translucent band).
-func writeComparePlot(name, title string, groups []*compareGroup, byFLOPs bool) error {
-	p := plot.New()
-	p.Y.Label.Text = "best validation accuracy so far"
-	if byFLOPs {
-		p.Title.Text = title + ": best validation accuracy against compute"
-		p.X.Label.Text = "FLOPs spent"
-	} else {
-		p.Title.Text = title + ": best validation accuracy against wall time"
-		p.X.Label.Text = "wall time since start (minutes)"
-	}
-	p.X.Min, p.Y.Min = 0, 0
-	p.Add(plotter.NewGrid())
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), vg.Points(8)
-	ymax := 0.0
-	for i, g := range groups {
-		bands := g.ByWall
-		scale := 1.0 / 60
-		if byFLOPs {
-			bands, scale = g.ByFLOPs, 1
-		}
-		if len(bands) == 0 {
-			continue
-		}
-		col := plotutil.Color(i)
-		var mean, poly plotter.XYs
-		for _, b := range bands {
-			mean = append(mean, plotter.XY{X: b.X * scale, Y: b.Mean})
-			poly = append(poly, plotter.XY{X: b.X * scale, Y: b.Max})
-			ymax = max(ymax, b.Max)
-		}
-		for j := len(bands) - 1; j >= 0; j-- {
-			poly = append(poly, plotter.XY{X: bands[j].X * scale, Y: bands[j].Min})
-		}
-		if g.Runs > 1 {
-			pg, err := plotter.NewPolygon(poly)
-			if err != nil {
-				return err
-			}
-			r, gg, b, _ := col.RGBA()
-			pg.Color = color.NRGBA{R: uint8(r >> 8), G: uint8(gg >> 8), B: uint8(b >> 8), A: 60}
-			pg.LineStyle.Width = 0
-			p.Add(pg)
-		}
-		l, err := plotter.NewLine(mean)
-		if err != nil {
-			return err
-		}
-		l.StepStyle = plotter.PostStep
-		l.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.8)}
-		p.Add(l)
-		label := g.Label
-		if g.Runs > 1 {
-			label = fmt.Sprintf("%s (mean and range of %d runs)", g.Label, g.Runs)
-		}
-		p.Legend.Add(label, l)
-	}
-	p.Y.Max = min(1, ymax*1.15+0.02)
-	wt, err := p.WriterTo(plotWidth, plotHeight, strings.TrimPrefix(filepath.Ext(name), "."))
-	if err != nil {
-		return err
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return fmt.Errorf("write the plot: %w", err)
-	}
-	if _, err := wt.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write the plot %s: %w", name, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write the plot %s: %w", name, err)
-	}
-	return nil
 }

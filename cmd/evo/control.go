@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 )
 
@@ -26,16 +26,7 @@ func controlCommand() *cli.Command {
 			"  evo control --max-wall 2h           the wall time of each run of `evo run`/`evo worker`\n" +
 			"A budget of 0 means no limit; a budget flag left out keeps what is in force; --budgets-from-experiment\n" +
 			"goes back to experiment.json's budgets.",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.IntFlag{Name: "mutations", EnvVars: []string{"EVO_CONTROL_MUTATIONS"}, Usage: "mutations per child (0 = the experiment's setting)"},
-			&cli.BoolFlag{Name: "reset-weights", Usage: "reset the weights of the population: start a new reset epoch; every individual alive now is retrained from fresh weights"},
-			&cli.BoolFlag{Name: "stop", Usage: "ask every worker to stop"},
-			&cli.BoolFlag{Name: "resume", Usage: "clear a stop request so that workers may run again"},
-			&cli.IntFlag{Name: "max-individuals", Usage: "budget: individuals trained by the experiment in all (0 = no limit)", DefaultText: "unchanged"},
-			&cli.Float64Flag{Name: "max-flops", Usage: "budget: FLOPs spent by the experiment in all (0 = no limit)", DefaultText: "unchanged"},
-			&cli.DurationFlag{Name: "max-wall", Usage: "budget: wall time of each run of evo run or evo worker (0 = no limit)", DefaultText: "unchanged"},
-			&cli.BoolFlag{Name: "budgets-from-experiment", Usage: "drop the budgets set here: experiment.json's apply again"},
-		},
+		Flags:  flagsOf("control"),
 		Action: runControl,
 	}
 }
@@ -108,60 +99,7 @@ func runControl(c *cli.Context) error {
 		m = fmt.Sprint(ctl.MutationsPerChild)
 	}
 	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s (reset epoch %d)\nstop requested:      %v\n",
-		m, e.cfg.MutationsPerChild, fmtTime(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
-	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", limitsLine(ctl, e.populationConfigFromFile()))
+		m, e.cfg.MutationsPerChild, text.Time(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
+	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", text.LimitsLine(ctl, e.populationConfigFromFile()))
 	return nil
-}
-
-// limitsLine describes the budgets in force under ctl and where each comes from.
-func limitsLine(ctl population.Control, cfg population.Config) string {
-	l := ctl.Limits(cfg)
-	from := func(set bool) string {
-		if set {
-			return "control.json"
-		}
-		return "experiment.json"
-	}
-	return fmt.Sprintf("individuals %s (%s), FLOPs %s (%s), wall %s per run (%s)",
-		countLimit(l.MaxIndividuals), from(ctl.MaxIndividuals != nil),
-		flopsLimit(l.MaxFLOPs), from(ctl.MaxFLOPs != nil),
-		wallLimit(l.MaxWall), from(ctl.MaxWall != nil))
-}
-
-// budgetLine describes the budgets l and the experiment's progress towards them.
-func budgetLine(l population.Limits, trained int, flops float64) string {
-	var parts []string
-	if l.MaxIndividuals > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d individuals (%.0f%%)", trained, l.MaxIndividuals, 100*float64(trained)/float64(l.MaxIndividuals)))
-	} else {
-		parts = append(parts, fmt.Sprintf("%d individuals (no limit)", trained))
-	}
-	if l.MaxFLOPs > 0 {
-		parts = append(parts, fmt.Sprintf("%s of %s FLOPs (%.0f%%)", si(flops), si(l.MaxFLOPs), 100*flops/l.MaxFLOPs))
-	} else {
-		parts = append(parts, fmt.Sprintf("%s FLOPs (no limit)", si(flops)))
-	}
-	parts = append(parts, "wall "+wallLimit(l.MaxWall)+" per run")
-	return strings.Join(parts, ", ")
-}
-
-func countLimit(n int) string {
-	if n == 0 {
-		return "no limit"
-	}
-	return fmt.Sprint(n)
-}
-
-func flopsLimit(f float64) string {
-	if f == 0 {
-		return "no limit"
-	}
-	return fmt.Sprintf("%.3g", f)
-}
-
-func wallLimit(d time.Duration) string {
-	if d == 0 {
-		return "no limit"
-	}
-	return d.String()
 }

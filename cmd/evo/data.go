@@ -5,18 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/train/data"
 )
-
-// initDataFlag is `evo init --data`: unlike the --data of other commands it is recorded in
-// experiment.json, so it must name a directory every worker sees at the same path.
-var initDataFlag = &cli.PathFlag{
-	Name: "data", EnvVars: []string{"EVO_INIT_DATA"},
-	Usage: "data root staged with `evo data` on shared storage, recorded in experiment.json: workers read it and never download",
-}
 
 func dataCommand() *cli.Command {
 	return &cli.Command{
@@ -28,12 +23,7 @@ func dataCommand() *cli.Command {
 			"Fashion-MNIST are not downloaded: put their idx files there yourself; digits is built in.\n" +
 			"Then record the directory in the experiment: `evo init --dir EXP --data DIR ...`. Workers\n" +
 			"of that experiment read the data from DIR and never download.",
-		Flags: []cli.Flag{
-			&cli.PathFlag{Name: "data", Required: true, EnvVars: []string{"EVO_DATA"}, Usage: "data root to fill (shared storage)"},
-			&cli.StringFlag{Name: "dataset", Value: "cifar10", EnvVars: []string{"EVO_DATASET"},
-				Usage: "data set: " + joinNames(data.Names())},
-			logLevelFlag,
-		},
+		Flags:  flagsOf("data"),
 		Action: runData,
 	}
 }
@@ -45,7 +35,7 @@ func runData(c *cli.Context) error {
 	}
 	name := c.String("dataset")
 	if !validDataset(name) {
-		return fmt.Errorf("--dataset %q: choose one of %s", name, joinNames(data.Names()))
+		return fmt.Errorf("--dataset %q: choose one of %s", name, strings.Join(data.Names(), ", "))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--data %s: %w", dir, err)
@@ -61,7 +51,7 @@ func runData(c *cli.Context) error {
 }
 
 // recordDataDir puts `evo init --data` into cfg as an absolute path that must exist.
-func recordDataDir(c *cli.Context, cfg *experimentConfig) error {
+func recordDataDir(c *cli.Context, cfg *settings.Config) error {
 	if !c.IsSet("data") {
 		return nil
 	}
@@ -78,7 +68,7 @@ func recordDataDir(c *cli.Context, cfg *experimentConfig) error {
 
 // useRecordedData makes the experiment's recorded data directory the default of --data for
 // commands that have that flag; an explicit --data or EVO_DATA still wins.
-func useRecordedData(c *cli.Context, cfg *experimentConfig) {
+func useRecordedData(c *cli.Context, cfg *settings.Config) {
 	if cfg.DataDir == "" || c.Path("data") != "" {
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"evo/genome"
+	"evo/genome/draw"
 )
 
 func drawCommand() *cli.Command {
@@ -19,10 +20,7 @@ func drawCommand() *cli.Command {
 		Description: "SVG: the backbone top to bottom with shapes, activations and conv parameters, skips as\n" +
 			"dashed arcs. DOT: render with `dot -Tsvg`. Dead individuals are drawn from their grave or\n" +
 			"their replayed lineage (see `evo show`).",
-		Flags: []cli.Flag{dirFlag, logLevelFlag,
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "svg", EnvVars: []string{"EVO_DRAW_FORMAT"}, Usage: "svg or dot"},
-			&cli.PathFlag{Name: "output", Aliases: []string{"o"}, EnvVars: []string{"EVO_DRAW_OUTPUT"}, Usage: "write to this file instead of stdout"},
-		},
+		Flags:  flagsOf("draw"),
 		Action: runDraw,
 	}
 }
@@ -60,10 +58,10 @@ func runDraw(c *cli.Context) error {
 	return err
 }
 
-// drawGenome writes g as "svg" (writeSVG) or "dot" (genome.DOT).
+// drawGenome writes g as "svg" (genome/draw) or "dot" (genome.DOT).
 func drawGenome(w io.Writer, g *genome.Genome, format string) error {
 	if format == "svg" {
-		return writeSVG(w, g)
+		return draw.SVG(w, g)
 	}
 	s, err := genome.DOT(g)
 	if err != nil {

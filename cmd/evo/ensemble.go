@@ -19,9 +19,7 @@ func ensembleCommand() *cli.Command {
 			"(default test) and lets them vote on every example; a tie goes to the class chosen by the\n" +
 			"higher-ranked member. Prints the ensemble's accuracy next to each member's and the best\n" +
 			"single model's (the top one by validation accuracy, the paper's \"best model\").",
-		Flags: []cli.Flag{dirFlag, jsonFlag, dataFlag, downloadFlag, logLevelFlag, splitFlag(),
-			&cli.IntFlag{Name: "top", Aliases: []string{"k"}, Value: 5, EnvVars: []string{"EVO_ENSEMBLE_TOP"}, Usage: "number of members K"},
-		},
+		Flags:  flagsOf("ensemble"),
 		Action: runEnsemble,
 	}
 }
@@ -94,41 +92,13 @@ func runEnsemble(c *cli.Context) error {
 		preds[i] = pred
 		r.Members = append(r.Members, ensembleMember{Rank: i + 1, ID: in.Meta.ID, Fitness: in.Meta.Fitness, Accuracy: acc})
 	}
-	vote := majorityVote(preds, d.Classes)
-	r.Accuracy = float64(correct(vote, labels)) / float64(len(labels))
+	vote := train.MajorityVote(preds, d.Classes)
+	r.Accuracy = float64(train.Correct(vote, labels)) / float64(len(labels))
 	r.BestSingle = r.Members[0].Accuracy
 	if c.Bool("json") {
 		return printJSON(c, r)
 	}
 	return printEnsemble(c.App.Writer, r)
-}
-
-// majorityVote returns, per example, the class most members predicted; among tied classes,
-// the one predicted by the highest-ranked member (members are in rank order).
-func majorityVote(preds [][]int, classes int) []int {
-	if len(preds) == 0 {
-		return nil
-	}
-	out := make([]int, len(preds[0]))
-	counts := make([]int, classes)
-	for i := range out {
-		clear(counts)
-		most := 0
-		for _, p := range preds {
-			if c := p[i]; c >= 0 && c < classes {
-				counts[c]++
-				most = max(most, counts[c])
-			}
-		}
-		out[i] = preds[0][i]
-		for _, p := range preds {
-			if c := p[i]; c >= 0 && c < classes && counts[c] == most {
-				out[i] = c
-				break
-			}
-		}
-	}
-	return out
 }
 
 func printEnsemble(w io.Writer, r ensembleReport) error {

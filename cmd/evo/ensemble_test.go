@@ -2,7 +2,6 @@ package main
 
 import (
 	"math"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -48,24 +47,4 @@ func testEnsemble(t *testing.T, fx *fixture) {
 	}
 	wantErr(t, []string{"--top 0"}, "ensemble", "--dir", fx.dir, "--top", "0")
 	wantErr(t, []string{"no trained individual is alive"}, "ensemble", "--dir", fx.empty)
-}
-
-func TestMajorityVote(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		preds [][]int
-		want  []int
-	}{
-		{"one member", [][]int{{3, 1, 2}}, []int{3, 1, 2}},
-		{"majority", [][]int{{0, 1}, {2, 1}, {2, 0}}, []int{2, 1}},
-		{"all differ: the top member", [][]int{{4}, {5}, {6}}, []int{4}},
-		{"tie: the higher-ranked member's class", [][]int{{1}, {2}, {2}, {1}}, []int{1}},
-		{"tie, top member outvoted", [][]int{{0}, {2}, {3}, {3}, {2}}, []int{2}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := majorityVote(tc.preds, 10); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("majorityVote(%v) = %v, want %v", tc.preds, got, tc.want)
-			}
-		})
-	}
 }

@@ -19,14 +19,9 @@ func evalCommand() *cli.Command {
 			"the default split is test, which evolution never sees. On the validation split the\n" +
 			"accuracy equals the recorded fitness when the experiment evaluates the whole split\n" +
 			"(max_eval_examples 0).",
-		Flags:  []cli.Flag{dirFlag, jsonFlag, dataFlag, downloadFlag, logLevelFlag, splitFlag()},
+		Flags:  flagsOf("eval"),
 		Action: runEval,
 	}
-}
-
-func splitFlag() cli.Flag {
-	return &cli.StringFlag{Name: "split", Aliases: []string{"s"}, Value: "test", EnvVars: []string{"EVO_SPLIT"},
-		Usage: "test, val or train"}
 }
 
 // splitOf returns the split of d named by --split.
@@ -93,22 +88,11 @@ func runEval(c *cli.Context) error {
 		return fmt.Errorf("evaluate %s on the %s split: %w", in.Meta.ID, split, err)
 	}
 	r := evalReport{ID: in.Meta.ID, Dataset: d.Name, Split: split, Accuracy: acc,
-		Correct: correct(pred, s.Labels()), Examples: s.Len(), Fitness: in.Meta.Fitness}
+		Correct: train.Correct(pred, s.Labels()), Examples: s.Len(), Fitness: in.Meta.Fitness}
 	if c.Bool("json") {
 		return printJSON(c, r)
 	}
 	fmt.Fprintf(c.App.Writer, "%s  %s %s accuracy %.4f (%d of %d examples); recorded validation fitness %.4f\n",
 		r.ID, r.Dataset, r.Split, r.Accuracy, r.Correct, r.Examples, r.Fitness)
 	return nil
-}
-
-// correct counts the predictions equal to their labels.
-func correct(pred, labels []int) int {
-	n := 0
-	for i, p := range pred {
-		if i < len(labels) && p == labels[i] {
-			n++
-		}
-	}
-	return n
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/procs"
 	"evo/storage"
 )
 
@@ -30,7 +31,7 @@ func runWorkerExit(c *cli.Context) error {
 	case err == nil || interrupted(err):
 		// runWorker returns nil both when the run is over and when a signal stopped it; the
 		// signal decides. Without one (a cancelled context in an in-process test) it is 0.
-		if n := caughtSignal.Load(); n != 0 {
+		if n := procs.CaughtSignal.Load(); n != 0 {
 			return withExitCode(exitSignalBase+int(n), nil)
 		}
 		return nil

@@ -7,14 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"evo/genome"
+	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/storage"
-	"evo/train"
 	"evo/train/data"
 )
 
@@ -22,7 +20,7 @@ import (
 type experiment struct {
 	root  *storage.Root
 	store population.Store
-	cfg   *experimentConfig
+	cfg   *settings.Config
 	log   *slog.Logger
 }
 
@@ -41,7 +39,7 @@ func openExperiment(c *cli.Context) (*experiment, error) {
 		}
 		return nil, err
 	}
-	cfg, err := decodeConfig(root.Config())
+	cfg, err := settings.Decode(root.Config())
 	if err != nil {
 		root.Close()
 		return nil, fmt.Errorf("%s/%w", dir, err)
@@ -73,46 +71,6 @@ func loadData(ctx context.Context, c *cli.Context, name string, progress io.Writ
 		return nil, err
 	}
 	return data.Load(ctx, name, data.Options{Dir: dir, Download: c.Bool("download"), Progress: progress})
-}
-
-// populationConfig is the evolution's settings for a data set of the given shape.
-func (cfg *experimentConfig) populationConfig(d *data.Dataset) population.Config {
-	return population.Config{
-		Seed:              cfg.Seed,
-		Input:             genome.Shape{H: d.H, W: d.W, C: d.C},
-		Classes:           d.Classes,
-		PopulationSize:    cfg.Population,
-		Selection:         cfg.Selection,
-		TournamentSize:    cfg.TournamentSize,
-		NoInheritance:     !cfg.InheritWeights,
-		MutationsPerChild: cfg.MutationsPerChild,
-		MaxIndividuals:    cfg.MaxIndividuals,
-		MaxFLOPs:          cfg.MaxFLOPs,
-		MaxWall:           time.Duration(cfg.MaxWall),
-	}
-}
-
-// trainConfig is the training settings of every individual. experiment.json's 0 for momentum
-// or weight decay means 0, which train.Config spells as a negative value (its 0 is "default").
-func (cfg *experimentConfig) trainConfig(log *slog.Logger) train.Config {
-	explicit := func(v float64) float64 {
-		if v == 0 {
-			return -1
-		}
-		return v
-	}
-	return train.Config{
-		Steps:           cfg.Steps,
-		BatchSize:       cfg.BatchSize,
-		Momentum:        explicit(cfg.Momentum),
-		WeightDecay:     explicit(cfg.WeightDecay),
-		BNDecay:         cfg.BNDecay,
-		MaxEvalExamples: cfg.MaxEvalExamples,
-		MaxParams:       cfg.MaxParams,
-		MaxStepFLOPs:    cfg.MaxStepFLOPs,
-		Augment:         cfg.Augment,
-		Logger:          log,
-	}
 }
 
 // exitOnSignal is true when err only says the command was interrupted.

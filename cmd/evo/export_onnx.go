@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/genome"
 	"evo/population"
 	"evo/train/checkpoint"
@@ -65,7 +66,7 @@ func exportONNX(c *cli.Context, e *experiment, in population.Individual, g *geno
 		return fmt.Errorf("export: %w", err)
 	}
 	fmt.Fprintf(c.App.Writer, "exported %s (validation accuracy %.4f, %s parameters) as ONNX opset %d to %s (%s bytes); input %q float32 [N,%d,%d,%d] holding %s, output %q [N,%d]\n",
-		in.Meta.ID, in.Meta.Fitness, si(float64(ck.Params())), onnx.Opset, out, si(float64(b.Len())),
+		in.Meta.ID, in.Meta.Fitness, text.SI(float64(ck.Params())), onnx.Opset, out, text.SI(float64(b.Len())),
 		onnx.InputName, g.Input.C, g.Input.H, g.Input.W, o.Metadata["evo.input"], onnx.OutputName, g.Classes)
 	return nil
 }

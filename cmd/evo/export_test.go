@@ -2,16 +2,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
-	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
 	"evo/genome"
@@ -69,7 +63,7 @@ func testExport(t *testing.T, fx *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var index map[string]npyIndexEntry
+	var index map[string]checkpoint.NPYIndexEntry
 	if err := json.Unmarshal(ib, &index); err != nil {
 		t.Fatal(err)
 	}
@@ -86,87 +80,17 @@ func testExport(t *testing.T, fx *fixture) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		shape, data, err := parseNPY(nb)
+		arr, err := checkpoint.ReadNPY(nb)
 		if err != nil {
 			t.Errorf("%s: %v", ent.File, err)
 			continue
 		}
-		if !reflect.DeepEqual(shape, tensor.Shape) || !reflect.DeepEqual(data, tensor.Data) {
-			t.Errorf("%s: shape %v (want %v) or values differ", ent.File, shape, tensor.Shape)
+		if !reflect.DeepEqual(arr.Shape, tensor.Shape) || !reflect.DeepEqual(arr.Data, tensor.Data) {
+			t.Errorf("%s: shape %v (want %v) or values differ", ent.File, arr.Shape, tensor.Shape)
 		}
 	}
 
 	wantErr(t, []string{out, "not empty"}, "export", "--dir", fx.dir, "--data", fx.data, "-o", out, "best")
-}
-
-func TestWriteNPY(t *testing.T) {
-	for _, shape := range [][]int{{}, {3}, {2, 3}, {4, 1, 3, 3}} {
-		n := 1
-		for _, d := range shape {
-			n *= d
-		}
-		tensor := &checkpoint.Tensor{Shape: shape, Data: make([]float32, n)}
-		for i := range tensor.Data {
-			tensor.Data[i] = float32(i) - 0.5
-		}
-		var b bytes.Buffer
-		if err := writeNPY(&b, tensor); err != nil {
-			t.Fatal(err)
-		}
-		got, data, err := parseNPY(b.Bytes())
-		if err != nil {
-			t.Fatalf("shape %v: %v", shape, err)
-		}
-		if !reflect.DeepEqual(got, shape) && !(len(got) == 0 && len(shape) == 0) || !reflect.DeepEqual(data, tensor.Data) {
-			t.Errorf("shape %v: read back %v", shape, got)
-		}
-		if hl := int(binary.LittleEndian.Uint16(b.Bytes()[8:10])); (10+hl)%64 != 0 {
-			t.Errorf("shape %v: data starts at %d, not a multiple of 64", shape, 10+hl)
-		}
-	}
-	if err := writeNPY(&bytes.Buffer{}, &checkpoint.Tensor{Shape: []int{2}, Data: []float32{1}}); err == nil {
-		t.Error("writeNPY accepted a tensor whose data does not fill its shape")
-	}
-}
-
-var npyHeader = regexp.MustCompile(`^\{'descr': '<f4', 'fortran_order': False, 'shape': \(([0-9, ]*)\), \} *\n$`)
-
-// parseNPY reads a version 1.0 .npy file of little-endian float32 in C order, as numpy.load
-// does: magic, version, header length, the header dict, then exactly the data.
-func parseNPY(b []byte) ([]int, []float32, error) {
-	if len(b) < 10 || string(b[:6]) != "\x93NUMPY" || b[6] != 1 || b[7] != 0 {
-		return nil, nil, fmt.Errorf("not a version 1.0 .npy file")
-	}
-	hl := int(binary.LittleEndian.Uint16(b[8:10]))
-	if len(b) < 10+hl {
-		return nil, nil, fmt.Errorf("truncated header")
-	}
-	m := npyHeader.FindStringSubmatch(string(b[10 : 10+hl]))
-	if m == nil {
-		return nil, nil, fmt.Errorf("header %q", b[10:10+hl])
-	}
-	shape := []int{}
-	n := 1
-	for _, f := range strings.Split(m[1], ",") {
-		if f = strings.TrimSpace(f); f == "" {
-			continue
-		}
-		d, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, nil, err
-		}
-		shape = append(shape, d)
-		n *= d
-	}
-	body := b[10+hl:]
-	if len(body) != 4*n {
-		return nil, nil, fmt.Errorf("%d data bytes for shape %v", len(body), shape)
-	}
-	data := make([]float32, n)
-	for i := range data {
-		data[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:]))
-	}
-	return shape, data, nil
 }
 
 // testExportONNX: --format onnx writes the model train/onnx makes of the individual, with the

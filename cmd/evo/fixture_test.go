@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/storage"
 )
@@ -42,7 +43,6 @@ func TestInspect(t *testing.T) {
 		{"list", testList},
 		{"show", testShow},
 		{"lineage", testLineage},
-		{"replay", testReplay},
 		{"plot", testPlot},
 		{"compare", testCompare},
 		{"draw", testDraw},
@@ -142,7 +142,7 @@ func openTestExperiment(t *testing.T, dir string) *experiment {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { root.Close() })
-	cfg, err := decodeConfig(root.Config())
+	cfg, err := settings.Decode(root.Config())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,15 +6,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
 )
 
 // maxGraveyardFlag caps the graveyard's bytes; `evo gc` and the collector of `evo run` use it.
-var maxGraveyardFlag = &cli.Int64Flag{Name: "max-graveyard-bytes", EnvVars: []string{"EVO_GC_MAX_GRAVEYARD_BYTES"},
-	Usage: fmt.Sprintf("cap on the graveyard's bytes: beyond it the oldest graves go before their grace, "+
-		"never one younger than %v (0: no cap)", storage.MinGraveGrace)}
-
 func gcCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "gc",
@@ -28,16 +25,7 @@ func gcCommand() *cli.Command {
 			"collecting every --every; a failed pass (a full disk, a lost mount) is logged and retried.\n" +
 			"Then it rewrites history.index (what status, lineage and plot read instead of the whole history)\n" +
 			"when it is missing or more than 2 MiB of history were appended since.",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag, maxGraveyardFlag,
-			&cli.DurationFlag{Name: "grace", Value: storage.DefaultGrace, EnvVars: []string{"EVO_GC_GRACE"},
-				Usage: "minimum age of a killed individual before removal (covers NFS attribute caches and slow readers)"},
-			&cli.DurationFlag{Name: "stale-staging", Value: storage.DefaultStaleStaging, EnvVars: []string{"EVO_GC_STALE_STAGING"},
-				Usage: "how long a worker's heartbeat must be watched unchanged before its leftovers are removed"},
-			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, EnvVars: []string{"EVO_GC_DRY_RUN"}, Usage: "print the plan, remove nothing"},
-			&cli.BoolFlag{Name: "loop", EnvVars: []string{"EVO_GC_LOOP"}, Usage: "keep collecting until interrupted"},
-			&cli.DurationFlag{Name: "every", Value: time.Minute, EnvVars: []string{"EVO_GC_EVERY"}, Usage: "interval of --loop"},
-			&cli.BoolFlag{Name: "reindex", EnvVars: []string{"EVO_GC_REINDEX"}, Usage: "rewrite the history index even if it is recent"},
-		},
+		Flags:  flagsOf("gc"),
 		Action: runGC,
 	}
 }
@@ -103,7 +91,7 @@ func gcPass(c *cli.Context, e *experiment, opts storage.GCOptions) error {
 			return err
 		}
 	} else {
-		printGCPass(c, opts, plan, res)
+		text.GCPass(c.App.Writer, opts, plan, res, c.Duration("stale-staging"))
 		if ix.Written {
 			fmt.Fprintf(c.App.Writer, "gc: history index written (%d individuals)\n", ix.Individuals)
 		}
@@ -112,24 +100,4 @@ func gcPass(c *cli.Context, e *experiment, opts storage.GCOptions) error {
 		return fmt.Errorf("gc: %d removals failed (see the warnings above); the next collection retries them", res.Failed)
 	}
 	return nil
-}
-
-func printGCPass(c *cli.Context, opts storage.GCOptions, plan *storage.GCPlan, res storage.GCResult) {
-	for _, it := range plan.Items {
-		fmt.Fprintf(c.App.Writer, "%s %s (%s)\n", verb(opts.DryRun), it.Path, it.Reason)
-	}
-	fmt.Fprintf(c.App.Writer, "gc: %d planned, %d removed, %d already gone, %d failed, %d spared\n",
-		len(plan.Items), res.Removed, res.Missing, res.Failed, res.Spared)
-	if plan.Unproven > 0 {
-		fmt.Fprintf(c.App.Writer, "gc: kept %d staging leftovers whose workers are not proven dead; "+
-			"a collector that keeps running (--loop) removes them once it has watched them unchanged for %v\n",
-			plan.Unproven, c.Duration("stale-staging"))
-	}
-}
-
-func verb(dry bool) string {
-	if dry {
-		return "would remove"
-	}
-	return "removed"
 }

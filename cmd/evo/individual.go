@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
 
 	"evo/genome"
 	"evo/population"
@@ -35,24 +34,11 @@ func (e *experiment) resolveID(id string) (string, error) {
 
 // top returns the k fittest alive individuals, best first.
 func (e *experiment) top(k int) ([]population.Individual, error) {
-	list, _, err := population.Individuals(e.store)
-	if err != nil {
-		return nil, err
+	ok, err := population.Fittest(e.store, k)
+	if err == nil && len(ok) == 0 {
+		err = fmt.Errorf("no trained individual is alive in %s yet: start workers with `evo run` or `evo worker`", e.root.Dir())
 	}
-	var ok []population.Individual
-	for _, in := range list {
-		if in.Meta.Status == population.StatusOK {
-			ok = append(ok, in)
-		}
-	}
-	if len(ok) == 0 {
-		return nil, fmt.Errorf("no trained individual is alive in %s yet: start workers with `evo run` or `evo worker`", e.root.Dir())
-	}
-	sort.SliceStable(ok, func(i, j int) bool { return ok[i].Meta.Fitness > ok[j].Meta.Fitness })
-	if k > len(ok) {
-		k = len(ok)
-	}
-	return ok[:k], nil
+	return ok, err
 }
 
 // loadGenome reads an alive individual's genome.

@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/settings"
+	"evo/cmd/evo/internal/text"
 	"evo/storage"
 	"evo/train/data"
 )
@@ -18,7 +21,7 @@ func initCommand() *cli.Command {
 		Description: "Creates --dir with the settings of --preset, overridden by single flags. Several\n" +
 			"processes may run init at once on a shared filesystem: all end with one config.\n" +
 			"Running init again with the same settings is harmless; different settings are an error.",
-		Flags:  append([]cli.Flag{dirFlag, logLevelFlag, initDataFlag}, configFlags()...),
+		Flags:  flagsOf("init"),
 		Action: runInit,
 	}
 }
@@ -39,17 +42,17 @@ func runInit(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "experiment %s: preset %s, data set %s, population %d, %d steps per individual\n",
 		root.Dir(), cfg.Preset, cfg.Dataset, cfg.Population, cfg.Steps)
 	fmt.Fprintf(c.App.Writer, "budgets: individuals %s and FLOPs %s for the whole experiment, wall time %s for each run (change them later with `evo control --max-individuals/--max-flops/--max-wall`)\n",
-		countLimit(cfg.MaxIndividuals), flopsLimit(cfg.MaxFLOPs), wallLimit(time.Duration(cfg.MaxWall)))
+		text.CountLimit(cfg.MaxIndividuals), text.FLOPsLimit(cfg.MaxFLOPs), text.WallLimit(time.Duration(cfg.MaxWall)))
 	fmt.Fprintf(c.App.Writer, "start workers with `evo run --dir %s` (this machine) or `evo worker --dir %s` (clusters)\n", root.Dir(), root.Dir())
 	return nil
 }
 
 // initExperiment creates or reopens --dir with cfg.
-func initExperiment(c *cli.Context, cfg *experimentConfig) (*storage.Root, error) {
+func initExperiment(c *cli.Context, cfg *settings.Config) (*storage.Root, error) {
 	if !validDataset(cfg.Dataset) {
-		return nil, fmt.Errorf("unknown data set %q: choose one of %s", cfg.Dataset, joinNames(data.Names()))
+		return nil, fmt.Errorf("unknown data set %q: choose one of %s", cfg.Dataset, strings.Join(data.Names(), ", "))
 	}
-	b, err := cfg.encode()
+	b, err := cfg.Encode()
 	if err != nil {
 		return nil, err
 	}

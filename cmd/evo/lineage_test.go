@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"evo/genome"
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 )
 
@@ -44,14 +41,14 @@ func testLineage(t *testing.T, fx *fixture) {
 			t.Errorf("lineage of %s: starts at %s with %d links", deepest.ID, l.Chain[0].Meta.ID, len(l.Chain))
 		}
 
-		text := mustRun(t, "lineage", "--dir", fx.dir, id)
-		lines := strings.Split(strings.TrimSpace(text), "\n")
+		txt := mustRun(t, "lineage", "--dir", fx.dir, id)
+		lines := strings.Split(strings.TrimSpace(txt), "\n")
 		if len(lines) != len(l.Chain)+1 || !strings.Contains(lines[1], "(initial individual)") {
-			t.Errorf("lineage %s text:\n%s", id, text)
+			t.Errorf("lineage %s text:\n%s", id, txt)
 		}
 		for i, in := range l.Chain { // oldest first in the text
 			line := lines[len(l.Chain)-i]
-			if !strings.Contains(line, in.Meta.ID) || (in.Meta.Parent != "" && !strings.Contains(line, mutationText(in.Meta.Mutations[0]))) {
+			if !strings.Contains(line, in.Meta.ID) || (in.Meta.Parent != "" && !strings.Contains(line, text.MutationText(in.Meta.Mutations[0]))) {
 				t.Errorf("lineage text line %q: want %s and its mutation", line, in.Meta.ID)
 			}
 		}
@@ -65,74 +62,4 @@ func testLineage(t *testing.T, fx *fixture) {
 			}
 		}
 	}
-}
-
-// testReplay rebuilds every individual's genome from the history alone and compares it with
-// the genome.json it was published with (alive in population/, dead in its grave).
-func testReplay(t *testing.T, fx *fixture) {
-	e := openTestExperiment(t, fx.dir)
-	r, err := e.newReplayer(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alive := r.alive
-	r.alive = map[string]bool{} // forget the files: replay everything from the initial genome
-	r.frame, err = e.loadGenome(firstKey(alive))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked := 0
-	for _, id := range r.births.IDs() {
-		g, source, err := r.genome(id)
-		if err != nil {
-			t.Errorf("replay %s: %v", id, err)
-			continue
-		}
-		if source != "replay" {
-			t.Errorf("replay %s: source %s", id, source)
-		}
-		got, err := genome.Encode(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want []byte
-		if alive[id] {
-			want, err = e.root.ReadFile(id, population.GenomeFile, maxGenomeBytes)
-		} else {
-			want, err = os.ReadFile(filepath.Join(e.graveOf(id), population.GenomeFile))
-		}
-		if err != nil {
-			t.Fatalf("genome of %s: %v", id, err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("replayed genome of %s differs from its genome.json:\n%s\nwant\n%s", id, got, want)
-		}
-		checked++
-	}
-	if checked < fixtureTrained {
-		t.Errorf("replayed %d genomes, want ≥ %d", checked, fixtureTrained)
-	}
-
-	// A record that disagrees with the replay is refused, not passed off.
-	r2, _ := e.newReplayer(false)
-	r2.alive = map[string]bool{}
-	r2.frame = r.frame
-	for _, id := range r2.births.IDs() {
-		if m := r2.meta(id); m.Parent != "" {
-			bad := *m
-			bad.ArchHash = strings.Repeat("0", 64)
-			r2.metas[id] = &bad
-			if _, _, err := r2.genome(id); err == nil || !strings.Contains(err.Error(), "record says") {
-				t.Errorf("replay against a wrong hash: %v", err)
-			}
-			break
-		}
-	}
-}
-
-func firstKey(m map[string]bool) string {
-	for k := range m {
-		return k
-	}
-	return ""
 }

@@ -10,15 +10,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"evo/cmd/evo/internal/procs"
 )
 
 func main() {
-	ctx, stop := notifySignals(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := procs.NotifySignals(context.Background(), os.Interrupt, syscall.SIGTERM)
 	app := newApp(os.Stdout, os.Stderr)
 	err := app.RunContext(ctx, flagsFirst(app, os.Args))
 	stop()
@@ -61,33 +61,6 @@ func (e *exitCodeError) Unwrap() error { return e.err }
 
 // withExitCode attaches an exit code to err (nil err: exit quietly with code).
 func withExitCode(code int, err error) error { return &exitCodeError{code: code, err: err} }
-
-// caughtSignal is the number of the first SIGINT/SIGTERM main received (0: none).
-var caughtSignal atomic.Int32
-
-// notifySignals is signal.NotifyContext that also records which signal arrived first, so
-// that a worker stopped by a signal can exit with 128+n like a process killed by it.
-func notifySignals(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(parent)
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, sigs...)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case s := <-ch:
-			if n, ok := s.(syscall.Signal); ok {
-				caughtSignal.CompareAndSwap(0, int32(n))
-			}
-			cancel()
-		case <-done:
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(ch)
-		close(done)
-		cancel()
-	}
-}
 
 // newApp builds the command tree; tests run it in-process with their own writers.
 func newApp(stdout, stderr io.Writer) *cli.App {

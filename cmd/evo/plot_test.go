@@ -9,9 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"evo/population"
 )
 
 func testPlot(t *testing.T, fx *fixture) {
@@ -53,33 +50,6 @@ func testPlot(t *testing.T, fx *fixture) {
 
 	wantErr(t, []string{"fig.pdf", ".png or .svg"}, "plot", "--dir", fx.dir, "-o", filepath.Join(dir, "fig.pdf"))
 	wantErr(t, []string{"nothing to plot", fx.empty}, "plot", "--dir", fx.empty, "-o", filepath.Join(dir, "x.png"))
-}
-
-// TestTimelinePlot checks the plot's data: one dot per individual, alive and dead apart, and
-// the best-so-far line running to the last birth.
-func TestTimelinePlot(t *testing.T) {
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	tl := population.Timeline{Start: t0, Points: []population.Point{
-		{ID: "a", Born: t0.Add(time.Minute), Fitness: 0.2},
-		{ID: "b", Born: t0.Add(2 * time.Minute), Fitness: 0.5, Alive: true},
-		{ID: "c", Born: t0.Add(4 * time.Minute), Fitness: 0.4, Alive: true},
-	}, BestSoFar: []population.BestPoint{{Time: t0.Add(time.Minute), Fitness: 0.2}, {Time: t0.Add(2 * time.Minute), Fitness: 0.5}}}
-	p, err := timelinePlot(tl, "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.X.Label.Text != "wall time since start (minutes)" || p.X.Max != 4 || p.Y.Min != 0 || p.Y.Max != 1 {
-		t.Errorf("axes: %q x max %v, y %v..%v", p.X.Label.Text, p.X.Max, p.Y.Min, p.Y.Max)
-	}
-	tl.Points[2].Born = t0.Add(5 * time.Hour)
-	if p, _ = timelinePlot(tl, "t"); p.X.Label.Text != "wall time since start (hours)" || p.X.Max != 5 {
-		t.Errorf("a 5-hour run: %q, x max %v", p.X.Label.Text, p.X.Max)
-	}
-	short := population.Timeline{Start: t0, Points: []population.Point{{ID: "a", Born: t0.Add(90 * time.Second), Fitness: 0.3, Alive: true}},
-		BestSoFar: []population.BestPoint{{Time: t0.Add(90 * time.Second), Fitness: 0.3}}}
-	if p, _ = timelinePlot(short, "t"); p.X.Label.Text != "wall time since start (seconds)" || p.X.Max != 90 {
-		t.Errorf("a 2-minute run: %q, x max %v", p.X.Label.Text, p.X.Max)
-	}
 }
 
 // wellFormedXML reads every token of b.

@@ -5,17 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/procs"
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
 	"evo/train"
@@ -23,15 +20,6 @@ import (
 )
 
 func runCommand() *cli.Command {
-	flags := []cli.Flag{dirFlag, dataFlag, downloadFlag, logLevelFlag, jsonFlag,
-		&cli.IntFlag{Name: "workers", Aliases: []string{"n"}, Value: runtime.NumCPU(), EnvVars: []string{"EVO_WORKERS"},
-			Usage: "worker processes on this machine"},
-		&cli.IntFlag{Name: "threads", Value: 1, EnvVars: []string{"EVO_THREADS"},
-			Usage: "CPU threads per worker (several single-threaded workers use cores best)"},
-		&cli.DurationFlag{Name: "gc-every", Value: 30 * time.Second, EnvVars: []string{"EVO_GC_EVERY"},
-			Usage: "interval of the garbage collector run alongside the workers"},
-		maxGraveyardFlag,
-	}
 	return &cli.Command{
 		Name:  "run",
 		Usage: "the main job: create or resume an experiment and evolve it with N workers on this machine",
@@ -43,13 +31,15 @@ func runCommand() *cli.Command {
 			"--max-individuals and --max-flops count the experiment's totals: when one is reached, raise\n" +
 			"it with `evo control --max-individuals N` (or --max-flops), live or before the next run.\n" +
 			"The workers end when this command ends, however it ends. Worker logs go to DIR/logs/.",
-		Flags:  append(flags, configFlags()...),
+		Flags:  flagsOf("run"),
 		Action: runRun,
 	}
 }
 
 func runRun(c *cli.Context) error {
 	ctx := c.Context
+	deprecatedEnv(c.App.ErrWriter, "EVO_THREADS", "EVO_RUN_THREADS", "evo run --threads")
+	deprecatedEnv(c.App.ErrWriter, "EVO_GC_EVERY", "EVO_RUN_GC_EVERY", "evo run --gc-every")
 	e, err := createOrResume(c)
 	if err != nil {
 		return err
@@ -78,7 +68,7 @@ func runRun(c *cli.Context) error {
 		return err
 	}
 	lim := st.Control.Limits(e.populationConfigFromFile())
-	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", budgetLine(lim, st.Trained, st.FLOPsTotal))
+	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", text.BudgetLine(lim, st.Trained, st.FLOPsTotal))
 	if st.Control.Stop {
 		fmt.Fprintf(c.App.ErrWriter, "evo: not started: %s\n", population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal))
 		return summarise(ctx, c, e, d)
@@ -97,15 +87,19 @@ func runRun(c *cli.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- superviseWorker(runCtx, c, e, i, dataDir, runStart)
+			errs <- procs.Supervise(runCtx, e.log, i, e.root.LogDir(), func(name string) []string {
+				return []string{"worker", "--dir", e.root.Dir(), "--data", dataDir, "--download=false", "--name", name,
+					"--threads", strconv.Itoa(c.Int("threads")), "--log-level", c.String("log-level"),
+					"--wall-start", runStart.Format(time.RFC3339Nano)}
+			})
 		}()
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	go collectGarbage(runCtx, e, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")})
+	go population.CollectLoop(runCtx, e.root, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")}, e.log)
 
 	progress := newProgress(c.App.ErrWriter, e, runStart)
-	tick := time.NewTicker(progress.every)
+	tick := time.NewTicker(progress.Every)
 	defer tick.Stop()
 loop:
 	for {
@@ -113,10 +107,10 @@ loop:
 		case <-done:
 			break loop
 		case <-tick.C:
-			progress.show()
+			progress.Show()
 		}
 	}
-	progress.finish()
+	progress.Finish()
 	cancel()
 	close(errs)
 	var firstErr error
@@ -155,7 +149,7 @@ func whyStopped(ctx context.Context, e *experiment, runStart time.Time) string {
 // flags given for an existing experiment must agree with its experiment.json.
 func createOrResume(c *cli.Context) (*experiment, error) {
 	dir := c.Path("dir")
-	if _, err := os.Stat(filepath.Join(dir, "experiment.json")); err == nil {
+	if storage.IsExperiment(dir) {
 		e, err := openExperiment(c)
 		if err != nil {
 			return nil, err
@@ -167,8 +161,12 @@ func createOrResume(c *cli.Context) (*experiment, error) {
 				return nil, err
 			}
 			want.DataDir = e.cfg.DataDir // where the data lives is not a setting of the evolution
-			a, _ := want.encode()
-			b, _ := e.cfg.encode()
+			a, errA := want.Encode()
+			b, errB := e.cfg.Encode()
+			if err := errors.Join(errA, errB); err != nil {
+				e.Close()
+				return nil, fmt.Errorf("compare the settings with %s/experiment.json: %w", dir, err)
+			}
 			if string(a) != string(b) {
 				e.Close()
 				return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): resume it with `evo run --dir %s` and no settings flags, or use another --dir", dir, dir, dir)
@@ -198,128 +196,13 @@ func flagsGiven(c *cli.Context) bool {
 	return false
 }
 
-// Restart policy of crashed workers: a worker that exits with an error before the budget is
-// reached is restarted after restartDelay, up to maxRestarts times per slot.
-const (
-	restartDelay = 2 * time.Second
-	maxRestarts  = 5
-	// stopGrace is how long a worker may take to exit after SIGTERM before it is killed.
-	stopGrace = 30 * time.Second
-)
-
-// superviseWorker runs `evo worker` number i as a child process until it exits cleanly (the
-// budget was reached or a stop was requested) or ctx ends, restarting it after a crash.
-// Each worker gets the run's start as its wall-time start (so a restarted worker does not get
-// a fresh budget) and is tied to this process: on Linux the kernel sends it SIGTERM when this
-// process dies (ownChild), and everywhere it watches a pipe whose write end only this process
-// holds, and stops cleanly when the pipe reaches EOF.
-func superviseWorker(ctx context.Context, c *cli.Context, e *experiment, i int, dataDir string, runStart time.Time) error {
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find the evo binary to start workers: %w", err)
-	}
-	host, _ := os.Hostname()
-	for restart := 0; ; restart++ {
-		name := fmt.Sprintf("run-%s-%d-w%d-%d", sanitize(host), os.Getpid(), i, restart)
-		logPath := filepath.Join(e.root.LogDir(), name+".log")
-		logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return fmt.Errorf("worker log %s: %w", logPath, err)
-		}
-		cmd := exec.CommandContext(ctx, self, "worker", "--dir", e.root.Dir(), "--data", dataDir,
-			"--download=false", "--name", name, "--threads", strconv.Itoa(c.Int("threads")),
-			"--log-level", c.String("log-level"), "--wall-start", runStart.Format(time.RFC3339Nano))
-		cmd.Stdout, cmd.Stderr = logf, logf
-		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-		cmd.WaitDelay = stopGrace
-		err = runOwned(cmd)
-		logf.Close()
-		if err == nil || ctx.Err() != nil {
-			return nil
-		}
-		e.log.Warn("worker exited with an error", "worker", name, "err", err, "log", logPath)
-		if restart >= maxRestarts {
-			return fmt.Errorf("worker %d failed %d times, last: %v (see %s)", i, restart+1, err, logPath)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(restartDelay):
-		}
-	}
-}
-
-// runOwned runs cmd as a worker tied to this process (see superviseWorker): the read end of a
-// pipe is its fd 3, named by EVO_PARENT_PIPE; the write end stays here, open until cmd ends,
-// and the kernel closes it when this process dies.
-func runOwned(cmd *exec.Cmd) error {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("pipe to a worker: %w", err)
-	}
-	defer w.Close()
-	cmd.ExtraFiles = []*os.File{r}
-	cmd.Env = append(os.Environ(), parentPipeEnv+"=3")
-	ownChild(cmd)
-	err = cmd.Start()
-	r.Close()
-	if err != nil {
-		return err
-	}
-	return cmd.Wait()
-}
-
-func sanitize(s string) string {
-	b := []byte(s)
-	for i, ch := range b {
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
-			b[i] = '-'
-		}
-	}
-	return string(b)
-}
-
-// gcMinGap is the shortest time between two collections that events on this host trigger.
-const gcMinGap = 5 * time.Second
-
-// collectGarbage runs the garbage collector with the default grace periods (and opts' graveyard
-// budget) until ctx ends: every `every` (the truth on a shared filesystem), and when fsnotify
-// reports a change in the population on this host, at most every gcMinGap. A failed pass is
-// logged; the next one retries.
-func collectGarbage(ctx context.Context, e *experiment, every time.Duration, opts storage.GCOptions) {
-	var last time.Time
-	for range e.root.Watch(ctx, every) {
-		if time.Since(last) < min(gcMinGap, every) {
-			continue
-		}
-		last = time.Now()
-		plan, err := e.root.PlanGC(ctx, opts)
-		if err == nil {
-			_, err = e.root.ExecuteGC(ctx, plan)
-		}
-		if err == nil {
-			_, err = population.UpdateIndex(e.store, false, time.Now())
-		}
-		if err != nil && ctx.Err() == nil {
-			e.log.Warn("garbage collection", "err", err)
-		}
-	}
-}
-
 // summarise prints the final state, the best individual and its test accuracy.
 func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Dataset) error {
 	st, err := population.Status(e.store, time.Now())
 	if err != nil {
 		return err
 	}
-	type summary struct {
-		Dir          string                  `json:"dir"`
-		Status       population.StatusReport `json:"status"`
-		Best         *population.Individual  `json:"best,omitempty"`
-		TestAccuracy *float64                `json:"test_accuracy,omitempty"`
-		TestExamples int                     `json:"test_examples,omitempty"`
-	}
-	s := summary{Dir: e.root.Dir(), Status: st}
+	s := text.RunSummary{Dir: e.root.Dir(), Status: st}
 	if st.Best.ID != "" {
 		in, err := population.Show(e.store, st.Best.ID)
 		if err != nil {
@@ -343,69 +226,23 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Datas
 	if c.Bool("json") {
 		return printJSON(c, s)
 	}
-	w := c.App.Writer
-	fmt.Fprintf(w, "experiment   %s\n", s.Dir)
-	fmt.Fprintf(w, "trained      %d individuals in %s, %s FLOPs\n", st.Trained, human(time.Duration(st.ElapsedSeconds*float64(time.Second))), si(st.FLOPsTotal))
-	if s.Best == nil {
-		fmt.Fprintln(w, "best         none yet")
-		return nil
-	}
-	m := s.Best.Meta
-	fmt.Fprintf(w, "best         %s (generation %d, %d params, learning rate %.3g)\n", m.ID, m.Generation, m.Params, m.LearningRate)
-	fmt.Fprintf(w, "validation   %.4f\n", m.Fitness)
-	fmt.Fprintf(w, "test         %.4f on %d examples\n", *s.TestAccuracy, s.TestExamples)
-	fmt.Fprintf(w, "inspect      evo show best --dir %s; evo draw best --dir %s -o best.svg; evo plot --dir %s\n", s.Dir, s.Dir, s.Dir)
-	return nil
+	return text.Summary(c.App.Writer, s)
 }
 
-// progress prints a live status line: rewritten in place on a terminal, a log line elsewhere.
-type progress struct {
-	w     io.Writer
-	e     *experiment
-	start time.Time // the run's start, from which its wall budget counts
-	tty   bool
-	every time.Duration
-	shown bool
-}
-
-func newProgress(w io.Writer, e *experiment, start time.Time) *progress {
-	p := &progress{w: w, e: e, start: start, every: 30 * time.Second}
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty, p.every = true, time.Second
+// newProgress shows the run's status line every so often, its wall budget counted from start.
+func newProgress(w io.Writer, e *experiment, start time.Time) *text.Progress {
+	return text.NewProgress(w, func() (string, error) {
+		st, err := population.Status(e.store, time.Now())
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				e.log.Warn("status", "err", err)
+			}
+			return "", err
 		}
-	}
-	return p
-}
-
-func (p *progress) show() {
-	st, err := population.Status(p.e.store, time.Now())
-	if err != nil {
-		if !errors.Is(err, context.Canceled) {
-			p.e.log.Warn("status", "err", err)
-		}
-		return
-	}
-	line := fmt.Sprintf("%s  trained %d  alive %d  best %.4f  %.1f/min  %s FLOPs  workers %d",
-		human(time.Duration(st.ElapsedSeconds*float64(time.Second))), st.Trained, st.Alive, st.Best.Fitness,
-		st.PerMinute, si(st.FLOPsTotal), st.Workers)
-	cfg := p.e.populationConfigFromFile()
-	l := st.Control.Limits(cfg)
-	cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, p.start
-	if d, ok := st.Remaining(cfg, time.Now()); ok {
-		line += "  budget in " + human(d)
-	}
-	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
-	} else {
-		fmt.Fprintln(p.w, line)
-	}
-	p.shown = true
-}
-
-func (p *progress) finish() {
-	p.show()
-	if p.tty && p.shown {
-		fmt.Fprintln(p.w)
-	}
+		cfg := e.populationConfigFromFile()
+		l := st.Control.Limits(cfg)
+		cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, start
+		d, ok := st.Remaining(cfg, time.Now())
+		return text.ProgressLine(st, d, ok), nil
+	})
 }

@@ -3,17 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/genome"
 	"evo/population"
+	"evo/storage"
 )
 
 func showCommand() *cli.Command {
@@ -25,23 +22,9 @@ func showCommand() *cli.Command {
 			"A dead individual is shown from the history; its genome is read from its grave while the\n" +
 			"garbage collector keeps it, and replayed from its lineage after that (checked against the\n" +
 			"architecture hash of its record).",
-		Flags: []cli.Flag{dirFlag, jsonFlag, logLevelFlag,
-			&cli.BoolFlag{Name: "genome", EnvVars: []string{"EVO_SHOW_GENOME"}, Usage: "print the genome (genome.json) and nothing else"},
-		},
+		Flags:  flagsOf("show"),
 		Action: runShow,
 	}
-}
-
-// showReport is `evo show --json`.
-type showReport struct {
-	population.Individual
-	// Dir is the individual's directory (population/<id>/ or its grave); empty once collected.
-	Dir string `json:"dir,omitempty"`
-	// Files are the paths of the files in Dir.
-	Files []string `json:"files,omitempty"`
-	// GenomeSource says where the genome came from: population, graveyard or replay.
-	GenomeSource string       `json:"genome_source"`
-	Architecture architecture `json:"architecture"`
 }
 
 func runShow(c *cli.Context) error {
@@ -66,168 +49,16 @@ func runShow(c *cli.Context) error {
 		_, err = c.App.Writer.Write(b)
 		return err
 	}
-	arch, err := summariseGenome(g)
+	arch, err := population.ArchitectureOf(g)
 	if err != nil {
 		return err
 	}
-	r := showReport{Individual: in, GenomeSource: source, Architecture: arch}
+	r := population.ShowReport{Individual: in, GenomeSource: source, Architecture: arch}
 	r.Dir, r.Files = e.filesOf(in)
 	if c.Bool("json") {
 		return printJSON(c, r)
 	}
-	return printShow(c.App.Writer, r)
-}
-
-func printShow(w io.Writer, r showReport) error {
-	m := r.Meta
-	state := "alive"
-	if !r.Alive {
-		state = "dead"
-		if !r.Died.IsZero() {
-			state = fmt.Sprintf("dead: killed by %s at %s", r.Killer, fmtTime(r.Died))
-		}
-	}
-	fmt.Fprintf(w, "individual   %s (%s)\n", m.ID, state)
-	if m.Parent == "" {
-		fmt.Fprintf(w, "parent       none: an initial individual (generation 0)\n")
-	} else {
-		fmt.Fprintf(w, "parent       %s (generation %d)\n", m.Parent, m.Generation)
-	}
-	if m.Reset {
-		fmt.Fprintf(w, "reset        retrained after population reset %d: the parent's architecture from fresh weights\n", m.Epoch)
-	}
-	for i, rec := range m.Mutations {
-		label := "mutations"
-		if i > 0 {
-			label = ""
-		}
-		fmt.Fprintf(w, "%-12s %s\n", label, mutationText(rec))
-	}
-	fmt.Fprintf(w, "fitness      %.4f validation accuracy (status %s)\n", m.Fitness, m.Status)
-	if m.Reason != "" {
-		fmt.Fprintf(w, "reason       %s\n", m.Reason)
-	}
-	fmt.Fprintf(w, "training     %d steps, learning rate %.4g, final loss %s\n", m.Steps, m.LearningRate, lossText(m.FinalLoss))
-	fmt.Fprintf(w, "parameters   %s\n", si(float64(m.Params)))
-	fmt.Fprintf(w, "FLOPs        %s/step × %d steps + %s/batch × %d validation batches = %s\n",
-		si(float64(m.FLOPs.TrainStep)), m.Steps, si(float64(m.FLOPs.EvalBatch)), m.FLOPs.EvalBatches, si(m.FLOPs.Total))
-	fmt.Fprintf(w, "timings      born %s by %s; trained in %s wall, %s CPU", fmtTime(m.Born), m.Worker,
-		seconds(m.WallSeconds), seconds(m.CPUSeconds))
-	if m.PeakRSS > 0 {
-		fmt.Fprintf(w, ", peak RSS %sB", si(float64(m.PeakRSS)))
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "inheritance  %.1f%% of the parameters (%d tensors inherited, %d initialised afresh)\n",
-		100*m.InheritedFraction, m.Inherited, m.Reinitialised)
-	fmt.Fprintf(w, "seed         %d (key %s)\n", m.Seed, m.Key)
-	a := r.Architecture
-	fmt.Fprintf(w, "architecture depth %d, %d convs, %d identities, %d skips; %s → %s → %d classes (arch %.12s, genome from %s)\n",
-		a.Depth, a.Convs, a.Identities, a.Skips, shapeText(a.Input), shapeText(a.Output), a.Classes, m.ArchHash, r.GenomeSource)
-	for _, v := range a.Vertices {
-		line := fmt.Sprintf("  %-6s %-12s %-7s", v.ID, shapeText(v.Shape), v.Activation)
-		if v.In != "" {
-			line += "  ← " + v.In
-		}
-		if len(v.Skips) > 0 {
-			line += "  + skips from " + strings.Join(v.Skips, ", ")
-		}
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
-	}
-	if r.Dir == "" {
-		fmt.Fprintf(w, "files        none: the grave was garbage-collected (the history keeps the record)\n")
-		return nil
-	}
-	fmt.Fprintf(w, "files        %s/\n", r.Dir)
-	for _, f := range r.Files {
-		fmt.Fprintf(w, "               %s\n", filepath.Base(f))
-	}
-	return nil
-}
-
-func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// seconds formats a duration in seconds for people, keeping precision below a minute.
-func seconds(s float64) string {
-	if s < 60 {
-		return fmt.Sprintf("%.3gs", s)
-	}
-	return human(secs(s))
-}
-
-func lossText(l *float64) string {
-	if l == nil {
-		return "not finite"
-	}
-	return fmt.Sprintf("%.4g", *l)
-}
-
-func shapeText(s genome.Shape) string { return fmt.Sprintf("%d×%d×%d", s.H, s.W, s.C) }
-
-// mutationText is one mutation record for people: its detail, marked when it did not apply.
-func mutationText(r genome.Record) string {
-	s := r.Detail
-	if s == "" {
-		s = r.Name
-	}
-	if !r.Applied {
-		s += " (did not apply)"
-	}
-	return s
-}
-
-// architecture is the shape summary of a genome.
-type architecture struct {
-	// Depth is the number of backbone edges (vertices after the input).
-	Depth      int             `json:"depth"`
-	Convs      int             `json:"convs"`
-	Identities int             `json:"identities"`
-	Skips      int             `json:"skips"`
-	Input      genome.Shape    `json:"input"`
-	Output     genome.Shape    `json:"output"`
-	Classes    int             `json:"classes"`
-	Vertices   []vertexSummary `json:"vertices"`
-}
-
-type vertexSummary struct {
-	ID         string       `json:"id"`
-	Shape      genome.Shape `json:"shape"`
-	Activation string       `json:"activation"`
-	// In describes the primary in-edge (empty for the input vertex).
-	In string `json:"in,omitempty"`
-	// Skips are the vertices whose skip edges end here.
-	Skips []string `json:"skips,omitempty"`
-}
-
-func summariseGenome(g *genome.Genome) (architecture, error) {
-	shapes, err := g.Shapes()
-	if err != nil {
-		return architecture{}, err
-	}
-	a := architecture{Depth: len(g.Vertices) - 1, Input: g.Input, Classes: g.Classes,
-		Output: shapes[g.OutputVertex().ID]}
-	for _, e := range g.Edges {
-		switch {
-		case e.Skip:
-			a.Skips++
-		case e.Kind == genome.Conv:
-			a.Convs++
-		default:
-			a.Identities++
-		}
-	}
-	for i, v := range g.Vertices {
-		vs := vertexSummary{ID: v.ID, Shape: shapes[v.ID], Activation: string(v.Activation)}
-		if i > 0 {
-			if e, ok := g.PrimaryIn(v.ID); ok {
-				vs.In = edgeLabel(e)
-			}
-		}
-		for _, s := range g.SkipsIn(v.ID) {
-			vs.Skips = append(vs.Skips, s.From)
-		}
-		a.Vertices = append(a.Vertices, vs)
-	}
-	return a, nil
+	return text.Show(c.App.Writer, r)
 }
 
 // individualArg resolves the command's one ID|best argument (def when none is given).
@@ -254,7 +85,7 @@ func (e *experiment) individual(arg string) (population.Individual, error) {
 	if err != nil {
 		return population.Individual{}, err
 	}
-	if !validName(id) {
+	if !storage.ValidName(id) {
 		return population.Individual{}, fmt.Errorf("%q is not an individual id: ids look like 20260105T101530.123456789Z-0123456789ab (see `evo list --dir %s --all`)", id, e.root.Dir())
 	}
 	in, err := population.Show(e.store, id)
@@ -267,59 +98,8 @@ func (e *experiment) individual(arg string) (population.Individual, error) {
 	return in, nil
 }
 
-// validName accepts what storage accepts as an id: one path component of [A-Za-z0-9_.-],
-// starting with a letter or digit. It keeps user input out of paths and globs.
-func validName(s string) bool {
-	if s == "" || len(s) > 200 {
-		return false
-	}
-	for i, ch := range s {
-		alnum := ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9'
-		if !alnum && (i == 0 || ch != '_' && ch != '.' && ch != '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // filesOf returns the directory of in (alive, or its grave while it exists) and its files,
 // as absolute paths a person can ls. Both are empty when the grave was collected.
 func (e *experiment) filesOf(in population.Individual) (string, []string) {
-	dir := ""
-	if in.Alive {
-		dir = filepath.Join(e.root.Dir(), "population", in.Meta.ID)
-	} else {
-		dir = e.graveOf(in.Meta.ID)
-	}
-	if dir == "" {
-		return "", nil
-	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return "", nil
-	}
-	var files []string
-	for _, ent := range entries {
-		files = append(files, filepath.Join(dir, ent.Name()))
-	}
-	sort.Strings(files)
-	return dir, files
-}
-
-// graveOf returns the grave directory of a killed individual, or "" when there is none.
-func (e *experiment) graveOf(id string) string {
-	if !validName(id) {
-		return ""
-	}
-	matches, _ := filepath.Glob(filepath.Join(e.root.Dir(), "graveyard", id+".*"))
-	sort.Strings(matches)
-	for _, m := range matches {
-		if st, err := os.Lstat(m); err == nil && st.IsDir() {
-			return m
-		}
-	}
-	return ""
+	return e.root.Files(in.Meta.ID, in.Alive)
 }

@@ -18,7 +18,7 @@ func statsCommand() *cli.Command {
 			"with that mutation applied (a child with several mutations counts for each): mean, median\n" +
 			"and the share of children better than their parent. Retrainings after a population reset\n" +
 			"are not mutations and are left out.",
-		Flags:  []cli.Flag{dirFlag, jsonFlag, logLevelFlag},
+		Flags:  flagsOf("stats"),
 		Action: runStats,
 	}
 }

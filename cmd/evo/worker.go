@@ -3,21 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/procs"
 	"evo/population"
 	"evo/storage"
 )
-
-// parentPipeEnv names the file descriptor of a pipe whose write end the parent `evo run`
-// holds: when the parent dies, however it dies, the worker reads EOF and stops cleanly.
-const parentPipeEnv = "EVO_PARENT_PIPE"
 
 func workerCommand() *cli.Command {
 	return &cli.Command{
@@ -29,12 +24,7 @@ func workerCommand() *cli.Command {
 			"the whole experiment; --max-wall counts this worker's own run, so starting it again (a Slurm\n" +
 			"resubmission a day later) continues. Workers may be killed at any moment: at most the child\n" +
 			"being trained is lost, and the garbage collector reclaims its files. Logs go to stderr.\n\n" + workerExitCodes,
-		Flags: []cli.Flag{dirFlag, dataFlag, downloadFlag, nameFlag, threadsFlag, logLevelFlag,
-			&cli.TimestampFlag{Name: "wall-start", Layout: time.RFC3339Nano, EnvVars: []string{"EVO_WALL_START"}, Hidden: true,
-				Usage: "when the wall-time budget of this run started (set by evo run for its workers; default: now)"},
-			&cli.DurationFlag{Name: "control-poll", EnvVars: []string{"EVO_CONTROL_POLL"}, Hidden: true,
-				Usage: "how often control.json is read while a child trains, besides fsnotify (0 = 2s)"},
-		},
+		Flags:        flagsOf("worker"),
 		Action:       runWorkerExit,
 		OnUsageError: usageExit,
 	}
@@ -46,7 +36,7 @@ func runWorker(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
-	if err := watchParent(ctx, cancel); err != nil {
+	if err := procs.WatchParent(ctx, cancel); err != nil {
 		return err
 	}
 	e, err := openExperiment(c)
@@ -62,14 +52,14 @@ func runWorker(c *cli.Context) error {
 	if name == "" {
 		name = storage.NewWorkerID()
 	}
-	log := e.log.With("worker", name)
-	pcfg := e.cfg.populationConfig(d)
+	log := e.log.With("worker", name) // population.NewWorker adds worker= to its own lines
+	pcfg := e.cfg.PopulationConfig(d)
 	if t := c.Timestamp("wall-start"); t != nil {
 		pcfg.WallStart = *t
 	}
 	pcfg.ControlPoll = c.Duration("control-poll")
-	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.trainConfig(log), log: log}
-	w, err := population.NewWorker(e.store, trainer, pcfg, name, log, time.Now)
+	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.TrainConfig(log), log: log}
+	w, err := population.NewWorker(e.store, trainer, pcfg, name, e.log, time.Now)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
 	}
@@ -85,31 +75,5 @@ func runWorker(c *cli.Context) error {
 		return fmt.Errorf("worker %s: %w", name, err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "evo: worker %s stopped: %s\n", name, w.StopMessage())
-	return nil
-}
-
-// watchParent cancels the worker when the pipe named by EVO_PARENT_PIPE reaches EOF: its
-// parent `evo run` ended, however it ended (the kernel closes the write end). Nothing is
-// written to the pipe; anything that is is ignored.
-func watchParent(ctx context.Context, cancel context.CancelFunc) error {
-	v := os.Getenv(parentPipeEnv)
-	if v == "" {
-		return nil
-	}
-	fd, err := strconv.Atoi(v)
-	if err != nil || fd < 3 {
-		return fmt.Errorf("%s=%q: want the number of an inherited file descriptor (3 or more)", parentPipeEnv, v)
-	}
-	f := os.NewFile(uintptr(fd), "parent-pipe")
-	if f == nil {
-		return fmt.Errorf("%s=%d: no such file descriptor", parentPipeEnv, fd)
-	}
-	go func() {
-		defer f.Close()
-		io.Copy(io.Discard, f)
-		if ctx.Err() == nil {
-			cancel()
-		}
-	}()
 	return nil
 }

@@ -1,4 +1,4 @@
-// Package npyiobench measures evo's .npy writer (cmd/evo/export.go's writeNPY, copied below)
+// Package npyiobench measures evo's .npy writer (train/checkpoint's WriteNPY, copied below)
 // against codeberg.org/sbinet/npyio, the library the export could use instead. It is its own
 // module so that evo does not depend on npyio (which would also raise gonum to v0.17.0).
 //

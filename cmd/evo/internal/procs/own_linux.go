@@ -1,4 +1,4 @@
-package main
+package procs
 
 import (
 	"os/exec"

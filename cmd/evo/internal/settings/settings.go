@@ -1,4 +1,7 @@
-package main
+// Package settings is the experiment's settings file, experiment.json: what `evo init` writes
+// once and every worker reads, the presets it starts from, and the population and training
+// configurations derived from it.
+package settings
 
 import (
 	"bytes"
@@ -11,9 +14,11 @@ import (
 	"evo/train"
 )
 
-// experimentConfig is what `evo init` writes to experiment.json, once. Every worker of the
-// experiment reads it, so all of them evolve with the same settings. Fields mirror SPEC §4–5.
-type experimentConfig struct {
+// Config is what `evo init` writes to experiment.json, once. Every worker of the
+// experiment reads it, so all of them evolve with the same settings: the paper's population,
+// selection and mutation settings, its training schedule, and this project's resource caps and
+// budgets.
+type Config struct {
 	FormatVersion int `json:"format_version"`
 	// Preset is the name of the preset the config started from (informational).
 	Preset string `json:"preset"`
@@ -40,7 +45,7 @@ type experimentConfig struct {
 	BatchSize int `json:"batch_size"`
 	// Momentum, WeightDecay and BNDecay of SGD and batch norm. A 0 means 0 (momentum 0 is
 	// plain SGD, weight decay 0 none); a file without momentum or weight_decay gets the
-	// defaults 0.9 and 1e-4 (decodeConfig), and `evo init` always writes both.
+	// defaults 0.9 and 1e-4 (Decode), and `evo init` always writes both.
 	Momentum    float64 `json:"momentum"`
 	WeightDecay float64 `json:"weight_decay"`
 	BNDecay     float64 `json:"bn_decay"`
@@ -67,8 +72,10 @@ type experimentConfig struct {
 // Duration is a time.Duration that reads and writes as "1h30m" in JSON.
 type Duration time.Duration
 
+// MarshalJSON writes d as a string like "1h30m0s".
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
+// UnmarshalJSON reads a string like "90m".
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
@@ -82,10 +89,11 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-const configFormatVersion = 1
+// FormatVersion is the version of experiment.json this package reads and writes.
+const FormatVersion = 1
 
-// presets are starting points for `evo init` and `evo run`; flags override single fields.
-var presets = map[string]experimentConfig{
+// Presets are starting points for `evo init` and `evo run`; flags override single fields.
+var Presets = map[string]Config{
 	// digits: the embedded 8×8 handwritten digits, sized so `evo run` ends within about three
 	// minutes on two cores.
 	"digits": {
@@ -94,7 +102,7 @@ var presets = map[string]experimentConfig{
 		BNDecay: 0.9, MaxParams: 2_000_000, MaxStepFLOPs: 2e9,
 		MaxWall: Duration(150 * time.Second),
 	},
-	// cifar10: the paper's settings (SPEC §4–5). About 9e19 FLOPs in the paper's runs.
+	// cifar10: the paper's settings (population 1,000, 25,600 steps of batch 50). About 9e19 FLOPs in the paper's runs.
 	"cifar10": {
 		Dataset: "cifar10", Population: 1000, Selection: "tournament", InheritWeights: true,
 		MutationsPerChild: 1, Steps: 25600, BatchSize: 50, Momentum: 0.9, WeightDecay: 1e-4,
@@ -124,31 +132,33 @@ var presets = map[string]experimentConfig{
 	},
 }
 
-func presetNames() []string {
+// PresetNames lists the presets, sorted.
+func PresetNames() []string {
 	var names []string
-	for n := range presets {
+	for n := range Presets {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	return names
 }
 
-func preset(name string) (experimentConfig, error) {
-	c, ok := presets[name]
+// Preset returns the named preset as a complete config (format version, preset name, seed 1).
+func Preset(name string) (Config, error) {
+	c, ok := Presets[name]
 	if !ok {
-		return experimentConfig{}, fmt.Errorf("unknown preset %q: choose one of %s", name, strings.Join(presetNames(), ", "))
+		return Config{}, fmt.Errorf("unknown preset %q: choose one of %s", name, strings.Join(PresetNames(), ", "))
 	}
-	c.FormatVersion = configFormatVersion
+	c.FormatVersion = FormatVersion
 	c.Preset = name
 	c.Seed = 1
 	return c, nil
 }
 
 // Validate reports the first field that is out of range, by its JSON name.
-func (c *experimentConfig) Validate() error {
+func (c *Config) Validate() error {
 	switch {
-	case c.FormatVersion != configFormatVersion:
-		return fmt.Errorf("format_version %d: this evo reads version %d", c.FormatVersion, configFormatVersion)
+	case c.FormatVersion != FormatVersion:
+		return fmt.Errorf("format_version %d: this evo reads version %d", c.FormatVersion, FormatVersion)
 	case c.Dataset == "":
 		return fmt.Errorf("dataset is empty")
 	case c.Population < 2:
@@ -175,8 +185,8 @@ func (c *experimentConfig) Validate() error {
 	return nil
 }
 
-// encode returns the canonical bytes written to experiment.json.
-func (c *experimentConfig) encode() ([]byte, error) {
+// Encode returns the canonical bytes written to experiment.json.
+func (c *Config) Encode() ([]byte, error) {
 	b, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return nil, err
@@ -184,13 +194,13 @@ func (c *experimentConfig) encode() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// decodeConfig strictly parses experiment.json.
-func decodeConfig(b []byte) (*experimentConfig, error) {
+// Decode strictly parses experiment.json.
+func Decode(b []byte) (*Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	// Fields the file leaves out keep these values: the defaults. Fields it sets, 0 included,
 	// replace them.
-	c := experimentConfig{Momentum: train.DefaultMomentum, WeightDecay: train.DefaultWeightDecay}
+	c := Config{Momentum: train.DefaultMomentum, WeightDecay: train.DefaultWeightDecay}
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("experiment.json: %w (the file is written by `evo init`; do not edit it by hand)", err)
 	}
@@ -198,4 +208,30 @@ func decodeConfig(b []byte) (*experimentConfig, error) {
 		return nil, fmt.Errorf("experiment.json: %w", err)
 	}
 	return &c, nil
+}
+
+// PerPreset describes a setting's default across the presets: "150", or "digits 20,
+// cifar10-small 50, others 1000" when they differ (the value most presets share is "others").
+func PerPreset(value func(Config) string) string {
+	names := PresetNames()
+	freq := map[string]int{}
+	for _, n := range names {
+		freq[value(Presets[n])]++
+	}
+	common := ""
+	for v, k := range freq {
+		if k > freq[common] || (k == freq[common] && v < common) {
+			common = v
+		}
+	}
+	if len(freq) == 1 {
+		return common
+	}
+	var parts []string
+	for _, n := range names {
+		if v := value(Presets[n]); v != common {
+			parts = append(parts, n+" "+v)
+		}
+	}
+	return strings.Join(parts, ", ") + ", others " + common
 }

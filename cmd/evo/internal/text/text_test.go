@@ -1,4 +1,4 @@
-package main
+package text
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"evo/genome"
 	"evo/population"
 )
 
@@ -24,7 +25,7 @@ func TestPrintWorkersTable(t *testing.T) {
 			Time: now.Add(-time.Duration(3+i) * time.Hour)})
 	}
 	var b bytes.Buffer
-	printWorkers(&b, all, now)
+	Workers(&b, all, now)
 	out := b.String()
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if !strings.HasPrefix(lines[0], "WORKER") || !strings.Contains(lines[0], "RSS") || !strings.Contains(lines[0], "HEAP") {
@@ -46,5 +47,33 @@ func TestPrintWorkersTable(t *testing.T) {
 	}
 	if !strings.Contains(lines[len(lines)-1], "and 6 more stopped or dead workers") {
 		t.Errorf("no count of the workers left out:\n%s", out)
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{SI(0), "0"}, {SI(999), "999"}, {SI(1.23e12), "1.23T"}, {SI(-4500), "-4.5k"},
+		{Human(12 * time.Second), "12s"}, {Human(187 * time.Second), "3m07s"}, {Human(125 * time.Minute), "2h05m"},
+		{Seconds(1.5), "1.5s"}, {Seconds(90), "1m30s"},
+		{MiB(0), "-"}, {MiB(3 << 20), "3 MiB"}, {Time(time.Time{}), "-"},
+		{CountLimit(0), "no limit"}, {CountLimit(7), "7"}, {FLOPsLimit(2e12), "2e+12"}, {WallLimit(0), "no limit"},
+		{MutationText(genome.Record{Name: "alter-lr"}), "alter-lr (did not apply)"},
+		{MutationText(genome.Record{Name: "x", Detail: "insert conv", Applied: true}), "insert conv"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestBudgetLines(t *testing.T) {
+	l := population.Limits{MaxIndividuals: 10, MaxWall: time.Hour}
+	if got := BudgetLine(l, 5, 2e9); got != "5 of 10 individuals (50%), 2G FLOPs (no limit), wall 1h0m0s per run" {
+		t.Errorf("BudgetLine: %q", got)
+	}
+	n := 20
+	got := LimitsLine(population.Control{MaxIndividuals: &n}, population.Config{MaxFLOPs: 1e15})
+	if got != "individuals 20 (control.json), FLOPs 1e+15 (experiment.json), wall no limit per run (experiment.json)" {
+		t.Errorf("LimitsLine: %q", got)
 	}
 }
