@@ -14,7 +14,7 @@ import (
 const (
 	plotW, plotH = 760, 340
 	padL, padR   = 52, 16
-	padT, padB   = 14, 40
+	padT, padB   = 30, 40 // the legend goes in the top margin
 	// dotCell is the grid, in user units, on which dead individuals are thinned: one dot per
 	// cell and colour is all a person can see, and keeps a million births to a few thousand dots.
 	dotCell = 3
@@ -155,17 +155,23 @@ type legendItem struct {
 	Dot   bool
 }
 
+// legend writes the items in one row above the frame, ending at its right edge, where they
+// hide no data.
 func legend(b *strings.Builder, items []legendItem) {
-	x, y := float64(plotW-padR-150), float64(plotH-padB-12-18*len(items))
-	fmt.Fprintf(b, `<g class="legend"><rect x="%.0f" y="%.0f" width="144" height="%d"/>`, x-6, y-6, 18*len(items)+6)
-	for i, it := range items {
-		cy := y + 18*float64(i) + 6
+	width := 0.0
+	for _, it := range items {
+		width += 30 + 6.5*float64(len([]rune(it.Label)))
+	}
+	x, y := float64(plotW-padR)-width, float64(padT-12)
+	b.WriteString(`<g class="legend">`)
+	for _, it := range items {
 		if it.Dot {
-			fmt.Fprintf(b, `<circle cx="%.0f" cy="%.0f" r="3" fill="%s"/>`, x+6, cy, it.Color)
+			fmt.Fprintf(b, `<circle cx="%.0f" cy="%.0f" r="3" fill="%s"/>`, x+7, y, it.Color)
 		} else {
-			fmt.Fprintf(b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="%s" stroke-width="2"/>`, x, cy, x+14, cy, it.Color)
+			fmt.Fprintf(b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="%s" stroke-width="2"/>`, x, y, x+14, y, it.Color)
 		}
-		fmt.Fprintf(b, `<text x="%.0f" y="%.0f">%s</text>`, x+22, cy+4, template.HTMLEscapeString(it.Label))
+		fmt.Fprintf(b, `<text x="%.0f" y="%.0f">%s</text>`, x+20, y+4, template.HTMLEscapeString(it.Label))
+		x += 30 + 6.5*float64(len([]rune(it.Label)))
 	}
 	b.WriteString(`</g>`)
 }
