@@ -29,12 +29,17 @@
 // percent-encoded forms are refused); the files themselves are opened through storage, which
 // refuses symbolic links and checks each file's size and checksum against the record.
 //
-// Freshness and cost. Everything a page shows is computed at most once per generation: the
-// generation advances when the experiment may have changed (fsnotify on this host, and the
-// periodic listing, which is what sees the changes of other hosts on a shared filesystem).
-// The history is read through population's index-backed readers, and the overview draws at
-// most one dot per few pixels, so the first page of an experiment with a million history events
-// stays fast.
+// Freshness and cost. The experiment's state has a generation, which advances when it may have
+// changed: at once on a change on this host (fsnotify) and at every periodic listing, which is
+// what sees the changes of other hosts on a shared filesystem. What a page shows from the
+// population and the heartbeats is computed at most once per generation, through population's
+// index-backed readers. The two views that read every birth of the history (the overview's
+// plot and the compare page) are computed in the background instead, one at a time and no more
+// often than every three times their last duration: a page shows the latest one with the time
+// it was taken, or a placeholder while the first is computed, and browsers are told when a new
+// one is ready. So the first page of an experiment with a million history events comes at once,
+// and its plot a few seconds later; the plot draws one dot per few pixels (plus every alive
+// individual), so it stays small however long the run.
 //
 // What the dashboard cannot get from population and storage alone (the genome of a dead
 // individual, rebuilt from its grave or its lineage; an individual's files, alive or in its

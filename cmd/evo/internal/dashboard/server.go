@@ -71,7 +71,7 @@ type Options struct {
 	Every time.Duration
 	// FirstWait is how long a page waits for the first computation of a view that reads the
 	// whole history before it shows a placeholder (the page refreshes when the view is ready);
-	// 0 means half a second.
+	// 0 means 200 ms.
 	FirstWait time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -106,7 +106,7 @@ func New(opts Options) (*Server, error) {
 		opts.Every = time.Second
 	}
 	if opts.FirstWait <= 0 {
-		opts.FirstWait = 500 * time.Millisecond
+		opts.FirstWait = 200 * time.Millisecond
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
