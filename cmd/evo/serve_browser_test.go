@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -78,33 +77,7 @@ func TestServeInBrowser(t *testing.T) {
 		return err == nil
 	})
 
-	serve := exec.Command(evoBin, "serve", "--dir", dir, "--addr", "127.0.0.1:0", "--every", "1s")
-	stderr, err := serve.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		serve.Process.Signal(syscall.SIGINT)
-		serve.Wait()
-	}()
-	base := ""
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		if m := serveAddrRE.FindStringSubmatch(sc.Text()); m != nil {
-			base = m[1]
-			break
-		}
-	}
-	if base == "" {
-		t.Fatal("evo serve did not print its address")
-	}
-	go func() { // keep draining its log
-		for sc.Scan() {
-		}
-	}()
+	base := startServe(t, "--dir", dir, "--addr", "127.0.0.1:0", "--every", "1s")
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 1000))
