@@ -70,15 +70,17 @@ func runServe(c *cli.Context) error {
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
 	opts.Wake = e.root.Watch(ctx, c.Duration("every"))
-	srv, err := dashboard.New(opts)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", c.String("addr"))
 	if err != nil {
-		return fmt.Errorf("--addr %s: %w", c.String("addr"), err)
+		return fmt.Errorf("--addr %s: cannot listen there (another dashboard on that port? choose one with --addr 127.0.0.1:PORT): %w", c.String("addr"), err)
 	}
-	if !loopback(ln.Addr()) {
+	opts.LoopbackOnly = loopback(ln.Addr())
+	srv, err := dashboard.New(opts)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if !opts.LoopbackOnly {
 		fmt.Fprintf(c.App.ErrWriter, "evo: warning: %s is reachable from the network and the dashboard has no login; bind 127.0.0.1 and use an SSH tunnel instead\n", ln.Addr())
 	}
 	fmt.Fprintf(c.App.ErrWriter, "evo: dashboard of %s at http://%s/ (Ctrl-C stops it)\n", e.root.Dir(), ln.Addr())

@@ -298,6 +298,24 @@ func TestOnlyGetAndHead(t *testing.T) {
 	}
 }
 
+func TestLoopbackOnly(t *testing.T) {
+	fx := newFixture(t)
+	srv := fx.server(t, nil)
+	srv.opts.LoopbackOnly = true
+	for host, want := range map[string]int{
+		"127.0.0.1:8080": http.StatusOK, "localhost:8080": http.StatusOK, "[::1]:8080": http.StatusOK, "127.0.0.1": http.StatusOK,
+		"evil.example:8080": http.StatusMisdirectedRequest, "login-node": http.StatusMisdirectedRequest,
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/workers", nil)
+		req.Host = host
+		srv.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("Host %s: %d, want %d", host, rec.Code, want)
+		}
+	}
+}
+
 // TestLiveUpdate: a page shows the state of its generation; after the experiment grows and the
 // watcher wakes the server, the event stream says so and the page shows the new count.
 func TestLiveUpdate(t *testing.T) {

@@ -9,7 +9,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,6 +75,10 @@ type Options struct {
 	// whole history before it shows a placeholder (the page refreshes when the view is ready);
 	// 0 means 200 ms.
 	FirstWait time.Duration
+	// LoopbackOnly refuses requests whose Host header names anything but localhost or an IP
+	// address: a server bound to 127.0.0.1 then cannot be read by a web page that rebinds its
+	// own domain name to 127.0.0.1 (DNS rebinding). evo serve sets it for a loopback --addr.
+	LoopbackOnly bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives request errors; nil discards.
@@ -146,6 +152,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the dashboard is read-only: only GET and HEAD", http.StatusMethodNotAllowed)
 		return
 	}
+	if s.opts.LoopbackOnly && !localHost(r.Host) {
+		http.Error(w, "the dashboard answers only to http://127.0.0.1:PORT or http://localhost:PORT", http.StatusMisdirectedRequest)
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -199,6 +209,15 @@ func (s *Server) broadcast(gen uint64) {
 		default: // the client has a change pending already
 		}
 	}
+}
+
+// localHost is true for a Host header of localhost or an IP address, with or without a port.
+func localHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil
 }
 
 // onlyFiles serves the embedded assets without directory listings.
