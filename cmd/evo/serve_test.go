@@ -2,10 +2,14 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,6 +42,7 @@ func TestServe(t *testing.T) {
 	if dead == "" {
 		t.Fatal("the fixture has no dead individual")
 	}
+	before := dirState(t, fx.dir)
 	base := startServe(t, "--dir", fx.dir, "--addr", "127.0.0.1:0", "--compare", fx.dir+"=again")
 
 	get := func(path string) (int, string) {
@@ -66,6 +71,43 @@ func TestServe(t *testing.T) {
 	if code, _ := get("/individual/best/files/" + population.WeightsFile); code == http.StatusOK {
 		t.Errorf("files are addressed by id, not by best")
 	}
+	for _, p := range []string{"/", "/workers", "/leaderboard", "/individual/best"} {
+		if code, _ := get(p); code != http.StatusOK {
+			t.Errorf("%s: %d", p, code)
+		}
+	}
+	if after := dirState(t, fx.dir); after != before {
+		t.Errorf("evo serve changed the experiment directory")
+	}
+}
+
+// dirState describes every entry under dir (path, mode, size, modification time, content).
+func dirState(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		st, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %s %d %d", p, st.Mode(), st.Size(), st.ModTime().UnixNano())
+		if st.Mode().IsRegular() {
+			c, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, " %x", sha256.Sum256(c))
+		}
+		b.WriteByte('\n')
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // graveFile is the path of file name in the grave of id.
