@@ -3,7 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
-	"math/rand"
+	"math/rand/v2"
 	"time"
 
 	"gorgonia.org/tensor"
@@ -38,7 +38,7 @@ func TimeSteps(ctx context.Context, g *genome.Genome, d *data.Dataset, cfg Confi
 	}
 	c := cfg.withDefaults()
 	specs, _ := g.Tensors()
-	rng := rand.New(rand.NewSource(c.Seed))
+	rng := rand.New(rand.NewPCG(uint64(c.Seed), 0))
 	st, _ := initialState(specs, nil, rng)
 	m, err := buildModel(g, buildSpec{batch: c.BatchSize, dtype: tensor.Float32, training: true, bnDecay: c.BNDecay, bnEps: c.BNEpsilon})
 	if err != nil {

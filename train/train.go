@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"strconv"
 
 	"gorgonia.org/tensor"
@@ -61,7 +61,7 @@ func train(ctx context.Context, g *genome.Genome, parent *checkpoint.Checkpoint,
 	if err != nil {
 		return Result{}, fmt.Errorf("%w: %w", ErrInput, err)
 	}
-	rng := rand.New(rand.NewSource(c.Seed))
+	rng := rand.New(rand.NewPCG(uint64(c.Seed), 0))
 	start, rep := initialState(specs, parent, rng)
 	res.Inheritance = rep
 	m, err := buildModel(g, buildSpec{batch: c.BatchSize, dtype: tensor.Float32, training: true, bnDecay: c.BNDecay, bnEps: c.BNEpsilon})
@@ -100,8 +100,8 @@ func train(ctx context.Context, g *genome.Genome, parent *checkpoint.Checkpoint,
 
 // fit runs the SGD steps. Divergence sets res.Status and stops; it is not an error.
 func fit(ctx context.Context, m *model, g *genome.Genome, d *data.Dataset, c Config, rng *rand.Rand, res *Result) error {
-	sampler := data.NewSampler(d.Train.Len(), rand.New(rand.NewSource(rng.Int63())))
-	augRNG := rand.New(rand.NewSource(rng.Int63()))
+	sampler := data.NewSampler(d.Train.Len(), rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
+	augRNG := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
 	opt := &sgd{lr: g.LearningRate, momentum: c.Momentum, decay: c.WeightDecay}
 	x := m.inputBuffer(c.BatchSize * d.ExampleSize())
 	y := make([]int, c.BatchSize)
