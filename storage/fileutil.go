@@ -15,7 +15,7 @@ import (
 // that cannot fsync a directory answer EINVAL or ENOTSUP; that is tolerated, as Prometheus and
 // restic do, because there is nothing more we could do there.
 func (r *Root) syncDir(dir string) error {
-	d, err := r.fs.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY, 0)
+	d, err := r.fs.OpenFile(dir, os.O_RDONLY|openDirectory, 0)
 	if err != nil {
 		return fmt.Errorf("sync dir %s: %w", dir, err)
 	}

@@ -116,6 +116,9 @@ func (r *Root) path(elem ...string) string {
 // link(2), which fails if the name exists, so exactly one config wins and every caller compares
 // against the winner. A different existing config is ErrConfigMismatch.
 func Init(root string, config []byte, opts Options) (*Root, error) {
+	if err := checkPlatform(); err != nil {
+		return nil, err
+	}
 	want, err := compactJSON(config)
 	if err != nil {
 		return nil, fmt.Errorf("storage: init %s: config is not valid JSON: %w", root, err)
@@ -147,6 +150,9 @@ func Init(root string, config []byte, opts Options) (*Root, error) {
 
 // Open opens an existing experiment directory created by Init.
 func Open(root string, opts Options) (*Root, error) {
+	if err := checkPlatform(); err != nil {
+		return nil, err
+	}
 	r := newRoot(root, opts)
 	if err := r.loadConfig(); err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", root, err)
