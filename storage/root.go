@@ -124,7 +124,7 @@ func Init(root string, config []byte, opts Options) (*Root, error) {
 		return nil, fmt.Errorf("storage: init %s: config is not valid JSON: %w", root, err)
 	}
 	if len(config) > MaxConfigSize {
-		return nil, fmt.Errorf("storage: init %s: %w: config is %d bytes, limit %d", root, ErrTooLarge, len(config), MaxConfigSize)
+		return nil, fmt.Errorf("storage: init %s: config is %d bytes, limit %d: %w", root, len(config), MaxConfigSize, ErrTooLarge)
 	}
 	r := newRoot(root, opts)
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
@@ -141,9 +141,9 @@ func Init(root string, config []byte, opts Options) (*Root, error) {
 	}
 	have, err := compactJSON(r.config)
 	if err != nil || !bytes.Equal(have, want) {
-		return nil, fmt.Errorf("%w: %s already holds a different configuration; use a new "+
-			"directory for a new experiment, or pass the same config to resume this one",
-			ErrConfigMismatch, r.path(fileConfig))
+		return nil, fmt.Errorf("storage: init %s: %s already holds a different configuration; use a new "+
+			"directory for a new experiment, or pass the same config to resume this one: %w",
+			root, r.path(fileConfig), ErrConfigMismatch)
 	}
 	return r, nil
 }
@@ -215,13 +215,13 @@ func (r *Root) loadConfig() error {
 	p := r.path(fileConfig)
 	data, err := r.readSmall(p, MaxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: %s does not exist; run `evo init` on this directory first", ErrNotExperiment, p)
+		return fmt.Errorf("%s does not exist; run `evo init` on this directory first: %w", p, ErrNotExperiment)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrNotExperiment, p, err)
+		return fmt.Errorf("%s: %v: %w", p, err, ErrNotExperiment)
 	}
 	if !json.Valid(data) {
-		return fmt.Errorf("%w: %s is not valid JSON; it was edited or damaged", ErrNotExperiment, p)
+		return fmt.Errorf("%s is not valid JSON; it was edited or damaged: %w", p, ErrNotExperiment)
 	}
 	r.config = data
 	return nil

@@ -34,7 +34,7 @@ func TimeSteps(ctx context.Context, g *genome.Genome, d *data.Dataset, cfg Confi
 		return StepTiming{}, err
 	}
 	if warmup < 0 || steps < 1 {
-		return StepTiming{}, fmt.Errorf("%w: warmup %d and steps %d: want ≥ 0 and ≥ 1", ErrConfig, warmup, steps)
+		return StepTiming{}, fmt.Errorf("train: warmup %d and steps %d: want ≥ 0 and ≥ 1: %w", warmup, steps, ErrConfig)
 	}
 	c := cfg.withDefaults()
 	specs, _ := g.Tensors()
