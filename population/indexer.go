@@ -209,7 +209,7 @@ func (b *books) updateOnce() error {
 			return nil
 		})
 		if errors.Is(err, storage.ErrHistoryShrunk) {
-			return fmt.Errorf(": %w: %w", errStale, err)
+			return fmt.Errorf("%w: %w", errStale, err)
 		}
 		if err != nil {
 			return fmt.Errorf("population: read history: %w", err)
