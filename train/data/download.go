@@ -88,7 +88,7 @@ func fetch(ctx context.Context, o Options, url, dst string) (string, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("data: %s: is the network reachable? otherwise copy the data set by hand, see --data: %w: %w", url, ErrDownload, err)
+		return "", fmt.Errorf("data: fetch %s (is the network reachable? otherwise copy the data set by hand, see --data): %w: %w", url, ErrDownload, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
