@@ -62,25 +62,25 @@ func Encode(g *Genome) ([]byte, error) {
 // Validate (errors wrapping ErrInvalid). Edges may come in any order.
 func Decode(data []byte) (*Genome, error) {
 	if len(data) > MaxEncodedSize {
-		return nil, fmt.Errorf("%w: %d bytes, more than the limit of %d: not a genome file?", ErrFormat, len(data), MaxEncodedSize)
+		return nil, fmt.Errorf("genome: %d bytes, more than the limit of %d: not a genome file?: %w", len(data), MaxEncodedSize, ErrFormat)
 	}
 	if err := checkKeys(data); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, fmt.Errorf("genome: %v: %w", err, ErrFormat)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var e encoded
 	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, fmt.Errorf("genome: %v: %w", err, ErrFormat)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: data after the genome object at byte %d", ErrFormat, dec.InputOffset())
+		return nil, fmt.Errorf("genome: data after the genome object at byte %d: %w", dec.InputOffset(), ErrFormat)
 	}
 	switch {
 	case e.FormatVersion == nil:
-		return nil, fmt.Errorf("%w: format_version missing: not a genome file written by Encode?", ErrFormat)
+		return nil, fmt.Errorf("genome: format_version missing: not a genome file written by Encode?: %w", ErrFormat)
 	case *e.FormatVersion != FormatVersion:
-		return nil, fmt.Errorf("%w: format_version %d unknown: this build reads version %d; use a matching evo build", ErrFormat, *e.FormatVersion, FormatVersion)
+		return nil, fmt.Errorf("genome: format_version %d unknown: this build reads version %d; use a matching evo build: %w", *e.FormatVersion, FormatVersion, ErrFormat)
 	}
 	g := &Genome{
 		Input:        e.Input,

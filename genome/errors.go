@@ -5,15 +5,23 @@ import (
 	"fmt"
 )
 
+// Error style, the same in storage, population, genome, train, train/checkpoint and train/data: a
+// message starts with the package prefix ("genome: ") exactly once, then says what was being done
+// to which file or value, and what to do about it; wrapped errors come last, so that a chain
+// reads from the outside in: fmt.Errorf("genome: read %s: %w", path, err). Sentinels carry no
+// prefix ("invalid genome", not "genome: invalid genome"): they end a message as its kind and errors.Is finds them.
+// Unexported helpers return errors without the prefix; the exported function that passes them
+// on adds it once.
+//
 // Sentinel errors. Callers test for them with errors.Is.
 var (
 	// ErrInvalid wraps every structural or range error found by Validate.
-	ErrInvalid = errors.New("genome: invalid genome")
+	ErrInvalid = errors.New("invalid genome")
 	// ErrFormat wraps every error of Decode that is about the encoding rather than the genome:
 	// malformed JSON, unknown fields, a missing or unknown format version, trailing data, size.
-	ErrFormat = errors.New("genome: bad encoding")
+	ErrFormat = errors.New("bad encoding")
 	// ErrOverflow is returned by the cost functions when a count does not fit in an int64.
-	ErrOverflow = errors.New("genome: count overflows int64")
+	ErrOverflow = errors.New("count overflows int64")
 )
 
 // ValidationError names the part of a genome that is wrong (e.g. "edge e12"), the field, and
@@ -27,12 +35,17 @@ type ValidationError struct {
 	Problem string
 }
 
-// Error reads like "genome: edge e12: channels 0 out of range [1, 65536]".
+// Error reads like "genome: edge e12: channels 0 out of range [1, 65536]", or
+// "genome: vertices count 0 out of range" when the part is the genome itself.
 func (e *ValidationError) Error() string {
-	if e.Field == "" {
-		return fmt.Sprintf("genome: %s: %s", e.Part, e.Problem)
+	part := "genome: " + e.Part + ": "
+	if e.Part == "genome" {
+		part = "genome: "
 	}
-	return fmt.Sprintf("genome: %s: %s %s", e.Part, e.Field, e.Problem)
+	if e.Field == "" {
+		return part + e.Problem
+	}
+	return part + e.Field + " " + e.Problem
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.

@@ -23,9 +23,9 @@ func TestValidateRejects(t *testing.T) {
 		change func(g *Genome)
 		want   string // substring of the error
 	}{
-		{"nil vertices", func(g *Genome) { g.Vertices = nil }, "genome: genome: vertices count 0 out of range"},
+		{"nil vertices", func(g *Genome) { g.Vertices = nil }, "genome: vertices count 0 out of range"},
 		{"one vertex", func(g *Genome) { g.Vertices = g.Vertices[:1]; g.Edges = nil }, "vertices count 1"},
-		{"input height", func(g *Genome) { g.Input.H = 0 }, "genome: genome: input.h 0 out of range [1, 65536]"},
+		{"input height", func(g *Genome) { g.Input.H = 0 }, "genome: input.h 0 out of range [1, 65536]"},
 		{"input channels", func(g *Genome) { g.Input.C = MaxChannels + 1 }, "input.c 65537 out of range"},
 		{"one class", func(g *Genome) { g.Classes = 1 }, "classes 1 out of range [2,"},
 		{"zero lr", func(g *Genome) { g.LearningRate = 0 }, "learning_rate 0 must be a finite number > 0"},

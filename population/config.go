@@ -118,7 +118,7 @@ func (c Config) WithDefaults() Config {
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
+		return fmt.Errorf("population: %s: %w", fmt.Sprintf(format, args...), ErrConfig)
 	}
 	if c.Input.H < 1 || c.Input.W < 1 || c.Input.C < 1 {
 		return bad("input shape %dx%dx%d: every dimension must be at least 1", c.Input.H, c.Input.W, c.Input.C)

@@ -54,15 +54,14 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // Validate checks the values of c.
 func (c Control) Validate() error {
 	if c.ResetEpoch < 0 {
-		return fmt.Errorf("%w: reset epoch %d must be at least 0", ErrControl, c.ResetEpoch)
+		return fmt.Errorf("population: reset epoch %d must be at least 0: %w", c.ResetEpoch, ErrControl)
 	}
 	if c.MutationsPerChild < 0 {
-		return fmt.Errorf("%w: mutations per child %d must be at least 0 (0 = the experiment's setting)",
-			ErrControl, c.MutationsPerChild)
+		return fmt.Errorf("population: mutations per child %d must be at least 0 (0 = the experiment's setting): %w", c.MutationsPerChild, ErrControl)
 	}
 	if (c.MaxIndividuals != nil && *c.MaxIndividuals < 0) || (c.MaxFLOPs != nil && *c.MaxFLOPs < 0) ||
 		(c.MaxWall != nil && *c.MaxWall < 0) {
-		return fmt.Errorf("%w: budgets must not be negative (0 = no limit)", ErrControl)
+		return fmt.Errorf("population: budgets must not be negative (0 = no limit): %w", ErrControl)
 	}
 	return nil
 }
@@ -102,7 +101,7 @@ func ReadControl(s Reader) (Control, error) {
 		return c, nil
 	}
 	if err := json.Unmarshal(data, &c); err != nil {
-		return Control{}, fmt.Errorf("%w: control.json is not valid JSON (%v): rewrite it with `evo control`", ErrControl, err)
+		return Control{}, fmt.Errorf("population: control.json is not valid JSON (%v): rewrite it with `evo control`: %w", err, ErrControl)
 	}
 	if err := c.Validate(); err != nil {
 		return Control{}, err

@@ -71,7 +71,7 @@ func Show(s Reader, id string) (Individual, error) {
 	if in, ok := b.individual(id, alive); ok {
 		return in, nil
 	}
-	return Individual{}, fmt.Errorf("%w: %s is neither alive nor in the history; `evo list` shows the alive ones", ErrUnknown, id)
+	return Individual{}, fmt.Errorf("population: %s is neither alive nor in the history; `evo list` shows the alive ones: %w", id, ErrUnknown)
 }
 
 // Individuals returns the alive individuals, fittest first (ties: older first). Entries

@@ -189,7 +189,7 @@ func (b *books) updateOnce() error {
 			b.marks[l.Worker] = m
 		}
 		if l.Size < m.off {
-			return fmt.Errorf("%w: %s is %d bytes, read up to %d", errStale, l.Worker, l.Size, m.off)
+			return fmt.Errorf("%s is %d bytes, read up to %d: %w", l.Worker, l.Size, m.off, errStale)
 		}
 		if l.Size == m.off {
 			continue
@@ -198,7 +198,7 @@ func (b *books) updateOnce() error {
 			got, err := src.ReadHistoryAt(l.Worker, m.off-int64(len(m.fp)), len(m.fp))
 			b.bytesRead += int64(len(m.fp))
 			if err != nil || !bytes.Equal(got, m.fp) {
-				return fmt.Errorf("%w: %s differs before byte %d", errStale, l.Worker, m.off)
+				return fmt.Errorf("%s differs before byte %d: %w", l.Worker, m.off, errStale)
 			}
 		}
 		var lastOff int64 = -1
@@ -234,7 +234,7 @@ func (b *books) updateOnce() error {
 	}
 	for w, m := range b.marks {
 		if !seen[w] && m.off > 0 {
-			return fmt.Errorf("%w: %s vanished", errStale, w)
+			return fmt.Errorf("%s vanished: %w", w, errStale)
 		}
 	}
 	return nil

@@ -26,7 +26,7 @@ func LineageOf(s Reader, id string) (Lineage, error) {
 	in, ok := b.individual(id, alive)
 	if !ok {
 		if !alive[id] {
-			return Lineage{}, fmt.Errorf("%w: %s is neither alive nor in the history; `evo list` shows the alive ones", ErrUnknown, id)
+			return Lineage{}, fmt.Errorf("population: %s is neither alive nor in the history; `evo list` shows the alive ones: %w", id, ErrUnknown)
 		}
 		m, err := recordMeta(s, id)
 		if err != nil {

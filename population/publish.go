@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"evo/genome"
@@ -90,7 +91,7 @@ func (w *Worker) publish(m *Meta, files map[string][]byte, funded bool) error {
 // abort gives up a stage, keeping the first error.
 func abort(st Staging, err error) error {
 	if aerr := st.Abort(); aerr != nil {
-		return fmt.Errorf("%w (abort: %v)", err, aerr)
+		return errors.Join(err, aerr) // two errors, each with its own prefix
 	}
 	return err
 }

@@ -77,9 +77,9 @@ func (w *Worker) parentGenome(id string) (*genome.Genome, error) {
 	}
 	g, err := genome.Decode(data)
 	if err != nil {
-		err = fmt.Errorf("%w: individual %s: %s: %w", ErrBadMeta, id, GenomeFile, err)
+		err = fmt.Errorf("population: individual %s: %s: %w: %w", id, GenomeFile, ErrBadMeta, err)
 		w.markBad(id, err)
-		return nil, fmt.Errorf("%w: %w", ErrGone, err)
+		return nil, fmt.Errorf("%w: %w", err, ErrGone) // err carries the prefix
 	}
 	return g, nil
 }
@@ -128,7 +128,7 @@ func (w *Worker) train(ctx context.Context, job Job) (Outcome, error) {
 			w.log.Info("child abandoned", "seed", job.Seed, "why", cause)
 			return out, cause
 		}
-		return out, at("train", fmt.Errorf("%w: trainer: %w", ErrFailed, err))
+		return out, at("train", fmt.Errorf("population: trainer: %w: %w", ErrFailed, err))
 	}
 	return out, nil
 }

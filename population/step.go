@@ -123,7 +123,7 @@ func (w *Worker) makeRoom() error {
 		}
 		w.raced(err)
 	}
-	return fmt.Errorf("population: make room: %w: %d attempts lost to other workers", ErrLostRace, makeRoomTries)
+	return fmt.Errorf("population: make room: %d attempts lost to other workers: %w", makeRoomTries, ErrLostRace)
 }
 
 // killSelected kills the loser of a selection: the debt is announced first, so that other

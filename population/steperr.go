@@ -37,7 +37,7 @@ func at(stage string, err error) error {
 // diverged, e.g. too large).
 func failedChild(status, reason string, flops float64) error {
 	return &stepError{stage: "train", status: status, flops: flops,
-		err: fmt.Errorf("%w: child status %q: %s", ErrFailed, status, reason)}
+		err: fmt.Errorf("population: child status %q: %s: %w", status, reason, ErrFailed)}
 }
 
 // stageOf returns the stage of err, or "step".

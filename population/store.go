@@ -153,11 +153,11 @@ func (s storageStore) WatchControl(ctx context.Context, every time.Duration) <-c
 // readMeta decodes the population metadata of a record.
 func readMeta(rec *Record) (*Meta, error) {
 	if len(rec.Meta) == 0 {
-		return nil, fmt.Errorf("%w: individual %s has no metadata", ErrBadMeta, rec.ID)
+		return nil, fmt.Errorf("population: individual %s has no metadata: %w", rec.ID, ErrBadMeta)
 	}
 	var m Meta
 	if err := json.Unmarshal(rec.Meta, &m); err != nil {
-		return nil, fmt.Errorf("%w: individual %s: %v", ErrBadMeta, rec.ID, err)
+		return nil, fmt.Errorf("population: individual %s: %v: %w", rec.ID, err, ErrBadMeta)
 	}
 	if m.ID == "" {
 		m.ID = rec.ID
@@ -178,7 +178,7 @@ func recordMeta(s Reader, id string) (*Meta, error) {
 	}
 	m, err := readMeta(rec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrGone, err)
+		return nil, fmt.Errorf("%w: %w", err, ErrGone) // err carries the prefix
 	}
 	return m, nil
 }

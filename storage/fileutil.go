@@ -15,7 +15,7 @@ import (
 // that cannot fsync a directory answer EINVAL or ENOTSUP; that is tolerated, as Prometheus and
 // restic do, because there is nothing more we could do there.
 func (r *Root) syncDir(dir string) error {
-	d, err := r.fs.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY, 0)
+	d, err := r.fs.OpenFile(dir, os.O_RDONLY|openDirectory, 0)
 	if err != nil {
 		return fmt.Errorf("sync dir %s: %w", dir, err)
 	}
@@ -103,14 +103,14 @@ func (r *Root) readSmall(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
 	if st.Size() > max {
-		return nil, fmt.Errorf("%w: %s is %d bytes, limit %d", ErrTooLarge, path, st.Size(), max)
+		return nil, fmt.Errorf("%s is %d bytes, limit %d: %w", path, st.Size(), max, ErrTooLarge)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%w: %s grew past %d bytes while being read", ErrTooLarge, path, max)
+		return nil, fmt.Errorf("%s grew past %d bytes while being read: %w", path, max, ErrTooLarge)
 	}
 	return data, nil
 }

@@ -55,10 +55,6 @@ func (osFS) Chtimes(name string, atime, mtime time.Time) error {
 	return os.Chtimes(name, atime, mtime)
 }
 
-// openNoFollow is the flag added to every open of a file inside the experiment, so that a
-// symlink planted in the tree is never followed out of it.
-const openNoFollow = syscall.O_NOFOLLOW
-
 // isGoneErr reports whether err means the entry vanished under us: it was renamed or removed
 // (ENOENT, ENOTDIR), its NFS handle went stale (ESTALE), or it is a symlink we refuse (ELOOP).
 func isGoneErr(err error) bool {

@@ -25,7 +25,7 @@ func (r *Root) Heartbeat(worker string, data []byte) error {
 		return fmt.Errorf("storage: heartbeat: %w", err)
 	}
 	if len(data) > MaxHeartbeatSize {
-		return fmt.Errorf("storage: heartbeat %s: %w: %d bytes, limit %d", worker, ErrTooLarge, len(data), MaxHeartbeatSize)
+		return fmt.Errorf("storage: heartbeat %s: %d bytes, limit %d: %w", worker, len(data), MaxHeartbeatSize, ErrTooLarge)
 	}
 	if err := r.replaceFile(r.path(dirHeartbeats, worker+".json"), worker, data, r.now()); err != nil {
 		return fmt.Errorf("storage: heartbeat %s: %w", worker, err)
@@ -70,7 +70,7 @@ func (r *Root) WriteControl(data []byte) error {
 		return fmt.Errorf("storage: write control: not valid JSON: %w", err)
 	}
 	if len(data) > MaxConfigSize {
-		return fmt.Errorf("storage: write control: %w: %d bytes, limit %d", ErrTooLarge, len(data), MaxConfigSize)
+		return fmt.Errorf("storage: write control: %d bytes, limit %d: %w", len(data), MaxConfigSize, ErrTooLarge)
 	}
 	if err := r.replaceFile(r.path(fileControl), r.self, data, time.Time{}); err != nil {
 		return fmt.Errorf("storage: write control: %w", err)

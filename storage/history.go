@@ -81,7 +81,7 @@ func (h *History) Append(event []byte) error {
 		return fmt.Errorf("storage: history %s: event is not valid JSON: %w", h.worker, err)
 	}
 	if len(line) >= MaxHistoryLine {
-		return fmt.Errorf("storage: history %s: %w: event is %d bytes, limit %d", h.worker, ErrTooLarge, len(line), MaxHistoryLine)
+		return fmt.Errorf("storage: history %s: event is %d bytes, limit %d: %w", h.worker, len(line), MaxHistoryLine, ErrTooLarge)
 	}
 	line = append(line, '\n')
 	h.mu.Lock()
@@ -178,7 +178,7 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 		chunk, err := br.ReadSlice('\n')
 		line = append(line, chunk...)
 		if len(line) > MaxHistoryLine {
-			return nil, fmt.Errorf("%w: line longer than %d bytes", ErrTooLarge, MaxHistoryLine)
+			return nil, fmt.Errorf("line longer than %d bytes: %w", MaxHistoryLine, ErrTooLarge)
 		}
 		switch {
 		case err == nil:
@@ -248,7 +248,7 @@ func (r *Root) ReadHistoryFrom(worker string, from int64, fn func(off int64, lin
 		return from, fmt.Errorf("storage: read history %s: %w", p, err)
 	}
 	if st.Size() < from {
-		return from, fmt.Errorf("storage: read history %s: %w (%d < %d)", p, ErrHistoryShrunk, st.Size(), from)
+		return from, fmt.Errorf("storage: read history %s: %d bytes, fewer than the %d already read: %w", p, st.Size(), from, ErrHistoryShrunk)
 	}
 	if st.Size() == from {
 		return from, nil

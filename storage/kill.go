@@ -32,9 +32,9 @@ func (r *Root) Kill(id, killer string) error {
 	}
 	graves, gerr := r.gravesOf(id)
 	if gerr == nil && len(graves) > 0 {
-		return fmt.Errorf("storage: kill %s: %w (killed as %s)", id, ErrLostRace, graves[0])
+		return fmt.Errorf("storage: kill %s: killed as %s: %w", id, graves[0], ErrLostRace)
 	}
-	return fmt.Errorf("storage: kill %s: %w: not alive (%v)", id, ErrGone, err)
+	return fmt.Errorf("storage: kill %s: not alive (%v): %w", id, err, ErrGone)
 }
 
 // syncAfterKill makes the kill durable. A failure is logged: the rename is done and cannot be

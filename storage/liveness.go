@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -84,14 +83,10 @@ func detectDomain(dir string) lockDomain {
 		d.Boot = strings.TrimSpace(string(b))
 	}
 	if st, err := os.Stat(dir); err == nil {
-		if s, ok := st.Sys().(*syscall.Stat_t); ok {
-			d.Dev = uint64(s.Dev)
-		}
+		d.Dev = deviceOf(st)
 	}
 	if st, err := os.Stat("/proc/self/ns/pid"); err == nil {
-		if s, ok := st.Sys().(*syscall.Stat_t); ok {
-			d.PIDNS = uint64(s.Ino)
-		}
+		d.PIDNS = inodeOf(st)
 	}
 	return d
 }
@@ -169,11 +164,7 @@ func (r *Root) signature(path string, hashMax int64) string {
 	if err != nil {
 		return ""
 	}
-	var ino uint64
-	if s, ok := st.Sys().(*syscall.Stat_t); ok {
-		ino = uint64(s.Ino)
-	}
-	sig := fmt.Sprintf("%d/%d/%d", ino, st.Size(), st.ModTime().UnixNano())
+	sig := fmt.Sprintf("%d/%d/%d", inodeOf(st), st.Size(), st.ModTime().UnixNano())
 	if st.Mode().IsRegular() && st.Size() <= hashMax {
 		if data, err := r.readSmall(path, hashMax); err == nil {
 			sig += fmt.Sprintf("/%x", sha256.Sum256(data))
@@ -266,13 +257,4 @@ func (r *Root) lockHeld(worker string) (bool, error) {
 	}
 	fl.Unlock()
 	return false, nil
-}
-
-// pidExists reports whether pid may be a live process (signal 0 does not fail with ESRCH).
-func pidExists(pid int) bool {
-	if pid <= 0 {
-		return true
-	}
-	err := syscall.Kill(pid, 0)
-	return !errors.Is(err, syscall.ESRCH)
 }

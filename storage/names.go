@@ -53,7 +53,7 @@ func newID(t time.Time) string {
 // IDTime returns the birth time encoded in an individual id.
 func IDTime(id string) (time.Time, error) {
 	if !idRE.MatchString(id) {
-		return time.Time{}, fmt.Errorf("%w: %q is not an individual id", ErrBadName, id)
+		return time.Time{}, fmt.Errorf("storage: %q is not an individual id: %w", id, ErrBadName)
 	}
 	return time.Parse(idTimeLayout, id[:len(idTimeLayout)])
 }
@@ -66,9 +66,9 @@ func checkName(kind, s string) error {
 	if nameRE.MatchString(s) {
 		return nil
 	}
-	return fmt.Errorf("%w: %s name %q must be 1-%d characters of letters, digits, '_', '-', '.', "+
-		"starting with a letter or digit (no path separators, \"..\" or control characters)",
-		ErrBadName, kind, s, maxNameLen)
+	return fmt.Errorf("%s name %q must be 1-%d characters of letters, digits, '_', '-', '.', "+
+		"starting with a letter or digit (no path separators, \"..\" or control characters): %w",
+		kind, s, maxNameLen, ErrBadName)
 }
 
 // checkID returns an error if s is not an individual id.
@@ -76,7 +76,7 @@ func checkID(s string) error {
 	if idRE.MatchString(s) {
 		return nil
 	}
-	return fmt.Errorf("%w: %q is not an individual id (want e.g. 20260105T101530.123456789Z-0123456789ab)", ErrBadName, s)
+	return fmt.Errorf("%q is not an individual id (want e.g. 20260105T101530.123456789Z-0123456789ab): %w", s, ErrBadName)
 }
 
 // localHost is this machine's host name cleaned to the name alphabet.

@@ -41,7 +41,7 @@ func (s *Stage) Publish(meta []byte) error {
 		return fail(err)
 	}
 	if len(data) > MaxRecordSize {
-		return fail(fmt.Errorf("%w: record is %d bytes, limit %d; keep meta small", ErrTooLarge, len(data), MaxRecordSize))
+		return fail(fmt.Errorf("record is %d bytes, limit %d; keep meta small: %w", len(data), MaxRecordSize, ErrTooLarge))
 	}
 	if err := s.r.writeNew(filepath.Join(s.dir, recordFileName), data); err != nil {
 		return fail(fmt.Errorf("write record: %w", err))

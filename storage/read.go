@@ -53,7 +53,7 @@ func (r *Root) readRecord(dir, id string) (*Record, error) {
 		return nil, goneErr(id, err)
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("storage: %s: %w: not a directory (symlinks are not followed)", id, ErrGone)
+		return nil, fmt.Errorf("storage: %s: not a directory (symlinks are not followed): %w", id, ErrGone)
 	}
 	data, err := r.readSmall(filepath.Join(dir, recordFileName), MaxRecordSize)
 	if err != nil {
@@ -61,7 +61,7 @@ func (r *Root) readRecord(dir, id string) (*Record, error) {
 	}
 	rec, err := decodeRecord(data, id)
 	if err != nil {
-		return nil, fmt.Errorf("storage: %s: %w: %v", id, ErrGone, err)
+		return nil, fmt.Errorf("storage: %s: %v: %w", id, err, ErrGone)
 	}
 	return rec, nil
 }
@@ -69,9 +69,9 @@ func (r *Root) readRecord(dir, id string) (*Record, error) {
 // goneErr wraps any failure to read an individual as ErrGone, keeping the cause in the text.
 func goneErr(id string, err error) error {
 	if isGoneErr(err) {
-		return fmt.Errorf("storage: %s: %w: vanished (%v)", id, ErrGone, err)
+		return fmt.Errorf("storage: %s: vanished (%v): %w", id, err, ErrGone)
 	}
-	return fmt.Errorf("storage: %s: %w: unreadable (%v)", id, ErrGone, err)
+	return fmt.Errorf("storage: %s: unreadable (%v): %w", id, err, ErrGone)
 }
 
 // ReadFile reads the whole file name of the alive individual id, verifying its size and SHA-256
@@ -84,7 +84,7 @@ func (r *Root) ReadFile(id, name string, max int64) ([]byte, error) {
 	}
 	defer rc.Close()
 	if size > max {
-		return nil, fmt.Errorf("storage: %s/%s: %w: %d bytes, limit %d", id, name, ErrTooLarge, size, max)
+		return nil, fmt.Errorf("storage: %s/%s: %d bytes, limit %d: %w", id, name, size, max, ErrTooLarge)
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(size))
@@ -125,7 +125,7 @@ func (r *Root) openVerified(id, name string) (*verifyingReader, int64, error) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() || st.Size() != fi.Size {
 		f.Close()
-		return nil, 0, fmt.Errorf("storage: %s/%s: %w: size or type differs from the record", id, name, ErrGone)
+		return nil, 0, fmt.Errorf("storage: %s/%s: size or type differs from the record: %w", id, name, ErrGone)
 	}
 	return &verifyingReader{f: f, id: id, name: name, want: fi, h: sha256.New()}, fi.Size, nil
 }
@@ -154,15 +154,15 @@ func (v *verifyingReader) Read(p []byte) (int, error) {
 	v.n += int64(n)
 	if v.n > v.want.Size {
 		v.atEOF = true
-		v.verified = fmt.Errorf("storage: %s/%s: %w: longer than its record says", v.id, v.name, ErrGone)
+		v.verified = fmt.Errorf("storage: %s/%s: longer than its record says: %w", v.id, v.name, ErrGone)
 		return n, v.verified
 	}
 	if errors.Is(err, io.EOF) {
 		v.atEOF = true
 		if v.n != v.want.Size {
-			v.verified = fmt.Errorf("storage: %s/%s: %w: %d bytes, record says %d", v.id, v.name, ErrGone, v.n, v.want.Size)
+			v.verified = fmt.Errorf("storage: %s/%s: %d bytes, record says %d: %w", v.id, v.name, v.n, v.want.Size, ErrGone)
 		} else if got := hex.EncodeToString(v.h.Sum(nil)); got != v.want.SHA256 {
-			v.verified = fmt.Errorf("storage: %s/%s: %w: checksum mismatch", v.id, v.name, ErrGone)
+			v.verified = fmt.Errorf("storage: %s/%s: checksum mismatch: %w", v.id, v.name, ErrGone)
 		}
 		if v.verified != nil {
 			return n, v.verified
@@ -198,7 +198,7 @@ func (r *Root) DeadRecord(id string) (*Record, error) {
 		return nil, err
 	}
 	if len(graves) == 0 {
-		return nil, fmt.Errorf("storage: %s: %w: no grave (never killed, or collected)", id, ErrGone)
+		return nil, fmt.Errorf("storage: %s: no grave (never killed, or collected): %w", id, ErrGone)
 	}
 	return r.readRecord(r.path(dirGraveyard, graves[0]), id)
 }

@@ -82,7 +82,7 @@ func checkFileName(name string) error {
 		return err
 	}
 	if name == recordFileName {
-		return fmt.Errorf("%w: %s is reserved for the record", ErrBadName, recordFileName)
+		return fmt.Errorf("%s is reserved for the record: %w", recordFileName, ErrBadName)
 	}
 	return nil
 }

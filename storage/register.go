@@ -24,7 +24,7 @@ func (r *Root) Register(worker string) (release func() error, err error) {
 		return nil, fmt.Errorf("storage: register %s: lock %s: %w", worker, fl.Path(), err)
 	}
 	if !ok {
-		return nil, fmt.Errorf("%w: %s holds %s; pick another worker name", ErrWorkerRunning, worker, fl.Path())
+		return nil, fmt.Errorf("storage: %s holds %s; pick another worker name: %w", worker, fl.Path(), ErrWorkerRunning)
 	}
 	// Record the owner's lock domain (boot id, device of the experiment directory, pid
 	// namespace) and pid in the lock file: an observer trusts a free lock only if it shares

@@ -119,12 +119,15 @@ func (r *Root) path(elem ...string) string {
 // link(2), which fails if the name exists, so exactly one config wins and every caller compares
 // against the winner. A different existing config is ErrConfigMismatch.
 func Init(root string, config []byte, opts Options) (*Root, error) {
+	if err := checkPlatform(); err != nil {
+		return nil, err
+	}
 	want, err := compactJSON(config)
 	if err != nil {
 		return nil, fmt.Errorf("storage: init %s: config is not valid JSON: %w", root, err)
 	}
 	if len(config) > MaxConfigSize {
-		return nil, fmt.Errorf("storage: init %s: %w: config is %d bytes, limit %d", root, ErrTooLarge, len(config), MaxConfigSize)
+		return nil, fmt.Errorf("storage: init %s: config is %d bytes, limit %d: %w", root, len(config), MaxConfigSize, ErrTooLarge)
 	}
 	r := newRoot(root, opts)
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
@@ -141,15 +144,18 @@ func Init(root string, config []byte, opts Options) (*Root, error) {
 	}
 	have, err := compactJSON(r.config)
 	if err != nil || !bytes.Equal(have, want) {
-		return nil, fmt.Errorf("%w: %s already holds a different configuration; use a new "+
-			"directory for a new experiment, or pass the same config to resume this one",
-			ErrConfigMismatch, r.path(fileConfig))
+		return nil, fmt.Errorf("storage: init %s: %s already holds a different configuration; use a new "+
+			"directory for a new experiment, or pass the same config to resume this one: %w",
+			root, r.path(fileConfig), ErrConfigMismatch)
 	}
 	return r, nil
 }
 
 // Open opens an existing experiment directory created by Init.
 func Open(root string, opts Options) (*Root, error) {
+	if err := checkPlatform(); err != nil {
+		return nil, err
+	}
 	r := newRoot(root, opts)
 	if err := r.loadConfig(); err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", root, err)
@@ -212,13 +218,13 @@ func (r *Root) loadConfig() error {
 	p := r.path(fileConfig)
 	data, err := r.readSmall(p, MaxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: %s does not exist; run `evo init` on this directory first", ErrNotExperiment, p)
+		return fmt.Errorf("%s does not exist; run `evo init` on this directory first: %w", p, ErrNotExperiment)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrNotExperiment, p, err)
+		return fmt.Errorf("%s: %v: %w", p, err, ErrNotExperiment)
 	}
 	if !json.Valid(data) {
-		return fmt.Errorf("%w: %s is not valid JSON; it was edited or damaged", ErrNotExperiment, p)
+		return fmt.Errorf("%s is not valid JSON; it was edited or damaged: %w", p, ErrNotExperiment)
 	}
 	r.config = data
 	return nil

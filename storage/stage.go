@@ -120,7 +120,7 @@ func (s *Stage) abortLocked(cause error) {
 
 func (s *Stage) closedErr() error {
 	if s.err != nil {
-		return fmt.Errorf("storage: stage %s: %w (%v)", s.id, ErrStageClosed, s.err)
+		return fmt.Errorf("storage: stage %s: %v: %w", s.id, s.err, ErrStageClosed)
 	}
 	return fmt.Errorf("storage: stage %s: %w", s.id, ErrStageClosed)
 }

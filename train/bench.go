@@ -3,7 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
-	"math/rand"
+	"math/rand/v2"
 	"time"
 
 	"gorgonia.org/tensor"
@@ -34,11 +34,11 @@ func TimeSteps(ctx context.Context, g *genome.Genome, d *data.Dataset, cfg Confi
 		return StepTiming{}, err
 	}
 	if warmup < 0 || steps < 1 {
-		return StepTiming{}, fmt.Errorf("%w: warmup %d and steps %d: want ≥ 0 and ≥ 1", ErrConfig, warmup, steps)
+		return StepTiming{}, fmt.Errorf("train: warmup %d and steps %d: want ≥ 0 and ≥ 1: %w", warmup, steps, ErrConfig)
 	}
 	c := cfg.withDefaults()
 	specs, _ := g.Tensors()
-	rng := rand.New(rand.NewSource(c.Seed))
+	rng := rand.New(rand.NewPCG(uint64(c.Seed), 0))
 	st, _ := initialState(specs, nil, rng)
 	m, err := buildModel(g, buildSpec{batch: c.BatchSize, dtype: tensor.Float32, training: true, bnDecay: c.BNDecay, bnEps: c.BNEpsilon})
 	if err != nil {

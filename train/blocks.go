@@ -137,7 +137,7 @@ func (b *bnStats) setRunning(mean, variance []float32) error {
 		return nil
 	}
 	if err := b.fast.SetRunningStats(widen(mean), widen(variance)); err != nil {
-		return fmt.Errorf("%w: vertex %s: %w", ErrInput, b.vertex, err)
+		return fmt.Errorf("train: vertex %s: %w: %w", b.vertex, ErrInput, err)
 	}
 	return nil
 }

@@ -104,7 +104,7 @@ func (c Config) withDefaults() Config {
 func (c Config) Validate() error {
 	d := c.withDefaults()
 	bad := func(field string, v any, want string) error {
-		return fmt.Errorf("%w: %s = %v: %s", ErrConfig, field, v, want)
+		return fmt.Errorf("train: %s = %v: %s: %w", field, v, want, ErrConfig)
 	}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {

@@ -17,16 +17,16 @@ import (
 // statistics. Non-finite logits are an error.
 func Evaluate(ctx context.Context, g *genome.Genome, ck *checkpoint.Checkpoint, d *data.Dataset, s *data.Split, batch int) (acc float64, pred []int, err error) {
 	if g == nil || ck == nil || d == nil || s == nil {
-		return 0, nil, fmt.Errorf("%w: Evaluate needs a genome, a checkpoint, a data set and a split", ErrInput)
+		return 0, nil, fmt.Errorf("train: Evaluate needs a genome, a checkpoint, a data set and a split: %w", ErrInput)
 	}
 	if err := g.Validate(); err != nil {
-		return 0, nil, fmt.Errorf("%w: %w", ErrInput, err)
+		return 0, nil, fmt.Errorf("train: %w: %w", ErrInput, err)
 	}
 	if err := checkFits(g, d); err != nil {
 		return 0, nil, err
 	}
 	if s.Len() == 0 {
-		return 0, nil, fmt.Errorf("%w: empty split of data set %s", ErrInput, d.Name)
+		return 0, nil, fmt.Errorf("train: empty split of data set %s: %w", d.Name, ErrInput)
 	}
 	if batch <= 0 {
 		batch = DefaultEvalBatchSize
@@ -62,7 +62,7 @@ func newEvaluator(g *genome.Genome, st map[string]*checkpoint.Tensor, batch int,
 	for _, b := range m.stats {
 		if err := b.setTraining(false); err != nil {
 			m.close()
-			return nil, fmt.Errorf("%w: vertex %s: inference mode: %w", ErrBuild, b.vertex, err)
+			return nil, fmt.Errorf("train: vertex %s: inference mode: %w: %w", b.vertex, ErrBuild, err)
 		}
 	}
 	if err := m.setState(st); err != nil {

@@ -2,7 +2,7 @@ package train
 
 import (
 	"fmt"
-	"math/rand"
+	"math/rand/v2"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -15,7 +15,7 @@ import (
 // graph's logits and loss with the naive implementation, in training mode (batch statistics)
 // and evaluation mode (running statistics), in float64 and float32.
 func TestForwardMatchesNaive(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
+	rng := rand.New(rand.NewPCG(1, 0))
 	inputs := []genome.Shape{{H: 7, W: 6, C: 2}, {H: 8, W: 8, C: 3}, {H: 5, W: 9, C: 1}}
 	for i := range 12 {
 		in := inputs[i%len(inputs)]

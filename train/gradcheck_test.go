@@ -1,7 +1,7 @@
 package train
 
 import (
-	"math/rand"
+	"math/rand/v2"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -69,13 +69,13 @@ func TestGradientFiniteDifferences(t *testing.T) {
 			if err := m.zeroGrads(); err != nil {
 				t.Fatal(err)
 			}
-			rng := rand.New(rand.NewSource(3))
+			rng := rand.New(rand.NewPCG(3, 0))
 			const h = 1e-6
 			checked := 0
 			for i, p := range m.params {
 				w := p.value.Data().([]float64)
 				for range min(len(w), 6) {
-					j := rng.Intn(len(w))
+					j := rng.IntN(len(w))
 					orig := w[j]
 					w[j] = orig + h
 					lp := loss()

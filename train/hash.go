@@ -16,7 +16,7 @@ func checkHashes(g *G.ExprGraph) error {
 	for _, n := range nodes {
 		h := n.Hashcode()
 		if o, ok := seen[h]; ok && o != n {
-			return fmt.Errorf("%w: nodes %q and %q both hash to %#08x; rebuild with other names", ErrHashCollision, o.Name(), n.Name(), h)
+			return fmt.Errorf("train: nodes %q and %q both hash to %#08x; rebuild with other names: %w", o.Name(), n.Name(), h, ErrHashCollision)
 		}
 		seen[h] = n
 	}

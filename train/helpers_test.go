@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -53,23 +53,23 @@ func buildGenome(t testing.TB, in genome.Shape, classes int, lr float64, layers 
 // randomGenome draws a small valid genome with convs of random size, stride and width, identity
 // edges, both activations and random skips.
 func randomGenome(t testing.TB, rng *rand.Rand, in genome.Shape, classes int) *genome.Genome {
-	n := 2 + rng.Intn(4)
+	n := 2 + rng.IntN(4)
 	var ls []layer
 	for range n {
 		act := genome.Linear
-		if rng.Intn(2) == 0 {
+		if rng.IntN(2) == 0 {
 			act = genome.BNReLU
 		}
 		l := layer{act: act}
-		if rng.Intn(4) > 0 {
-			l.ch, l.halfH, l.halfW, l.strideScale = 1+rng.Intn(5), rng.Intn(3), rng.Intn(3), rng.Intn(2)
+		if rng.IntN(4) > 0 {
+			l.ch, l.halfH, l.halfW, l.strideScale = 1+rng.IntN(5), rng.IntN(3), rng.IntN(3), rng.IntN(2)
 		}
 		ls = append(ls, l)
 	}
 	var skips [][2]int
 	for from := 0; from <= n; from++ {
 		for to := from + 2; to <= n; to++ {
-			if rng.Intn(3) == 0 {
+			if rng.IntN(3) == 0 {
 				skips = append(skips, [2]int{from, to})
 			}
 		}
@@ -85,7 +85,7 @@ func randomState(t testing.TB, g *genome.Genome, seed int64) map[string]*checkpo
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	st, _ := initialState(specs, nil, rng)
 	for _, id := range slices.Sorted(maps.Keys(st)) { // sorted: the same draws every run
 		tt := st[id]
@@ -109,14 +109,14 @@ func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(s
 
 // randomBatch returns b random examples for g's input and random labels.
 func randomBatch(g *genome.Genome, b int, seed int64) ([]float32, []int) {
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	x := make([]float32, b*g.Input.H*g.Input.W*g.Input.C)
 	for i := range x {
 		x[i] = float32(rng.NormFloat64())
 	}
 	y := make([]int, b)
 	for i := range y {
-		y[i] = rng.Intn(g.Classes)
+		y[i] = rng.IntN(g.Classes)
 	}
 	return x, y
 }

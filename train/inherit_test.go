@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	randv2 "math/rand/v2"
 	"slices"
 	"testing"
@@ -21,7 +21,7 @@ func trainedParent(t *testing.T, g *genome.Genome, d *data.Dataset, steps int) *
 	t.Helper()
 	specs, _ := g.Tensors()
 	c := Config{Steps: steps, BatchSize: 20, Seed: 3, Logger: quiet}.withDefaults()
-	rng := rand.New(rand.NewSource(c.Seed))
+	rng := rand.New(rand.NewPCG(uint64(c.Seed), 0))
 	st, _ := initialState(specs, nil, rng)
 	m, err := buildModel(g, buildSpec{batch: c.BatchSize, dtype: tensor.Float32, training: true, bnDecay: c.BNDecay, bnEps: c.BNEpsilon})
 	if err != nil {
@@ -102,7 +102,7 @@ func TestIdentityChildStartsWhereParentEnded(t *testing.T) {
 		t.Fatal(err)
 	}
 	specs, _ := child.Tensors()
-	st, rep := initialState(specs, ck, rand.New(rand.NewSource(99)))
+	st, rep := initialState(specs, ck, rand.New(rand.NewPCG(99, 0)))
 	if len(rep.Reinitialised) != 0 || rep.Fraction != 1 {
 		t.Fatalf("identity child re-initialised %v (fraction %v)", rep.Reinitialised, rep.Fraction)
 	}
@@ -139,7 +139,7 @@ func TestInsertConvolutionInheritsTheRest(t *testing.T) {
 			t.Fatal(err)
 		}
 		specs, _ := child.Tensors()
-		st, rep := initialState(specs, ck, rand.New(rand.NewSource(seed)))
+		st, rep := initialState(specs, ck, rand.New(rand.NewPCG(uint64(seed), 0)))
 		var wantNew []string
 		for _, s := range specs {
 			if !known[s.ID] {

@@ -2,7 +2,7 @@ package train
 
 import (
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"strings"
 
 	"evo/genome"

@@ -126,7 +126,7 @@ func downFactor(from, to int) (int, error) {
 			return f, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: cannot resize %d to %d by a power-of-two subsampling", ErrBuild, from, to)
+	return 0, fmt.Errorf("cannot resize %d to %d by a power-of-two subsampling: %w", from, to, ErrBuild)
 }
 
 // subsample keeps rows 0, fh, 2fh, … and columns 0, fw, 2fw, … of x (B, C, H, W). It pads H and

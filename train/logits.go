@@ -17,14 +17,14 @@ import (
 // example by example.
 func Logits(ctx context.Context, g *genome.Genome, ck *checkpoint.Checkpoint, x []float32, n, batch int) ([]float32, error) {
 	if g == nil || ck == nil {
-		return nil, fmt.Errorf("%w: Logits needs a genome and a checkpoint", ErrInput)
+		return nil, fmt.Errorf("train: Logits needs a genome and a checkpoint: %w", ErrInput)
 	}
 	if err := g.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		return nil, fmt.Errorf("train: %w: %w", ErrInput, err)
 	}
 	size := g.Input.C * g.Input.H * g.Input.W
 	if n < 1 || len(x) != n*size {
-		return nil, fmt.Errorf("%w: %d input values for %d examples of %d×%d×%d", ErrInput, len(x), n, g.Input.C, g.Input.H, g.Input.W)
+		return nil, fmt.Errorf("train: %d input values for %d examples of %d×%d×%d: %w", len(x), n, g.Input.C, g.Input.H, g.Input.W, ErrInput)
 	}
 	if batch <= 0 {
 		batch = DefaultEvalBatchSize

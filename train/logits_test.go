@@ -2,7 +2,7 @@ package train
 
 import (
 	"context"
-	"math/rand"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -14,7 +14,7 @@ import (
 // TestLogitsMatchEvaluate: the logits of Logits give Evaluate's predictions, and do not depend
 // on the batch size.
 func TestLogitsMatchEvaluate(t *testing.T) {
-	rng := rand.New(rand.NewSource(5))
+	rng := rand.New(rand.NewPCG(5, 0))
 	for i := range 3 {
 		g := randomGenome(t, rng, genome.Shape{H: 7, W: 7, C: 2}, 4)
 		ck := &checkpoint.Checkpoint{Tensors: randomState(t, g, int64(i))}

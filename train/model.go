@@ -113,11 +113,11 @@ func buildModel(g *genome.Genome, spec buildSpec) (*model, error) {
 func buildGraph(gn *genome.Genome, spec buildSpec, salt string) (*model, error) {
 	shapes, err := gn.Shapes()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBuild, err)
+		return nil, fmt.Errorf("train: %w: %w", ErrBuild, err)
 	}
 	specs, err := gn.Tensors()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBuild, err)
+		return nil, fmt.Errorf("train: %w: %w", ErrBuild, err)
 	}
 	m := &model{spec: spec, g: G.NewGraph()}
 	byID := make(map[string]*param, len(specs))
@@ -146,7 +146,7 @@ func buildGraph(gn *genome.Genome, spec buildSpec, salt string) (*model, error) 
 			gamma, beta := byID[v.ID+".bn.gamma"], byID[v.ID+".bn.beta"]
 			var bs *bnStats
 			if h, bs, err = m.bnReLU(h, gamma.node, beta.node, v.ID); err != nil {
-				return nil, fmt.Errorf("%w: vertex %s: %w", ErrBuild, v.ID, err)
+				return nil, fmt.Errorf("train: vertex %s: %w: %w", v.ID, ErrBuild, err)
 			}
 			m.stats = append(m.stats, bs)
 		}
@@ -163,23 +163,23 @@ func buildGraph(gn *genome.Genome, spec buildSpec, salt string) (*model, error) 
 func (m *model) vertexInput(gn *genome.Genome, v genome.Vertex, s genome.Shape, out map[string]*G.Node, byID map[string]*param, salt string) (*G.Node, error) {
 	e, ok := gn.PrimaryIn(v.ID)
 	if !ok {
-		return nil, fmt.Errorf("%w: vertex %s has no primary in-edge", ErrBuild, v.ID)
+		return nil, fmt.Errorf("train: vertex %s has no primary in-edge: %w", v.ID, ErrBuild)
 	}
 	h := out[e.From]
 	var err error
 	if e.Kind == genome.Conv {
 		// The network input needs no gradient: skip the conv's input gradient there.
 		if h, err = m.conv(h, byID[e.ID+".w"].node, e.Stride(), h == m.x, salt+e.ID); err != nil {
-			return nil, fmt.Errorf("%w: edge %s: %w", ErrBuild, e.ID, err)
+			return nil, fmt.Errorf("train: edge %s: %w: %w", e.ID, ErrBuild, err)
 		}
 	}
 	for _, sk := range gn.SkipsIn(v.ID) {
 		r, err := m.skip(out[sk.From], s, salt+sk.ID)
 		if err != nil {
-			return nil, fmt.Errorf("%w: edge %s: %w", ErrBuild, sk.ID, err)
+			return nil, fmt.Errorf("train: edge %s: %w: %w", sk.ID, ErrBuild, err)
 		}
 		if h, err = G.Add(h, r); err != nil {
-			return nil, fmt.Errorf("%w: edge %s: sum at vertex %s: %w", ErrBuild, sk.ID, v.ID, err)
+			return nil, fmt.Errorf("train: edge %s: sum at vertex %s: %w: %w", sk.ID, v.ID, ErrBuild, err)
 		}
 	}
 	return h, nil
@@ -196,7 +196,7 @@ func (m *model) head(gn *genome.Genome, feat *G.Node, byID map[string]*param) er
 		m.loss, err = m.xent(m.logits, m.y)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: head %s: %w", ErrBuild, gn.HeadID, err)
+		return fmt.Errorf("train: head %s: %w: %w", gn.HeadID, ErrBuild, err)
 	}
 	if m.spec.training {
 		wrt := make(G.Nodes, len(m.params))
@@ -204,7 +204,7 @@ func (m *model) head(gn *genome.Genome, feat *G.Node, byID map[string]*param) er
 			wrt[i] = p.node
 		}
 		if _, err := G.Grad(m.loss, wrt...); err != nil {
-			return fmt.Errorf("%w: gradients: %w", ErrBuild, err)
+			return fmt.Errorf("train: gradients: %w: %w", ErrBuild, err)
 		}
 	}
 	m.out = &readouts{}
@@ -244,4 +244,4 @@ func (m *model) close() {
 	m.xT, m.yT, m.params, m.stats = nil, nil, nil, nil
 }
 
-var errNotFinite = errors.New("train: value is not finite")
+var errNotFinite = errors.New("value is not finite")

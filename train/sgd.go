@@ -36,7 +36,7 @@ func (s *sgd) step(params []*param) error {
 		}
 		g, ok := gv.(tensor.Tensor)
 		if !ok {
-			return fmt.Errorf("%w: no gradient for %s: run the model before stepping", ErrBuild, p.spec.ID)
+			return fmt.Errorf("train: no gradient for %s: run the model before stepping: %w", p.spec.ID, ErrBuild)
 		}
 		wd := 0.0
 		if p.decay {
@@ -60,7 +60,7 @@ func (s *sgd) step(params []*param) error {
 		}
 	}
 	if bad != "" {
-		return fmt.Errorf("%w: tensor %s after the update", errNotFinite, bad)
+		return fmt.Errorf("train: tensor %s after the update: %w", bad, errNotFinite)
 	}
 	return nil
 }

@@ -54,14 +54,14 @@ func (m *model) state() map[string]*checkpoint.Tensor {
 func lookup(st map[string]*checkpoint.Tensor, id string, shape []int) (*checkpoint.Tensor, error) {
 	t, ok := st[id]
 	if !ok || t == nil {
-		return nil, fmt.Errorf("%w: tensor %s missing from the checkpoint: it does not belong to this genome", ErrInput, id)
+		return nil, fmt.Errorf("train: tensor %s missing from the checkpoint: it does not belong to this genome: %w", id, ErrInput)
 	}
 	n := 1
 	for _, d := range shape {
 		n *= d
 	}
 	if !slices.Equal(t.Shape, shape) || len(t.Data) != n {
-		return nil, fmt.Errorf("%w: tensor %s has shape %v and %d values, the genome needs shape %v", ErrInput, id, t.Shape, len(t.Data), shape)
+		return nil, fmt.Errorf("train: tensor %s has shape %v and %d values, the genome needs shape %v: %w", id, t.Shape, len(t.Data), shape, ErrInput)
 	}
 	return t, nil
 }

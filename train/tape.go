@@ -37,7 +37,7 @@ func newTapeRunner(vm G.VM) (r *tapeRunner, err error) {
 	defer func() {
 		// reflect panics on a field or method of a different kind than expected.
 		if p := recover(); p != nil {
-			r, err = nil, fmt.Errorf("%w: %v", errNoTapeRunner, p)
+			r, err = nil, fmt.Errorf("%v: %w", p, errNoTapeRunner)
 		}
 	}()
 	mv := reflect.ValueOf(vm)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"strconv"
 
 	"gorgonia.org/tensor"
@@ -59,9 +59,9 @@ func train(ctx context.Context, g *genome.Genome, parent *checkpoint.Checkpoint,
 	res.Params, _ = g.Params()
 	specs, err := g.Tensors()
 	if err != nil {
-		return Result{}, fmt.Errorf("%w: %w", ErrInput, err)
+		return Result{}, fmt.Errorf("train: %w: %w", ErrInput, err)
 	}
-	rng := rand.New(rand.NewSource(c.Seed))
+	rng := rand.New(rand.NewPCG(uint64(c.Seed), 0))
 	start, rep := initialState(specs, parent, rng)
 	res.Inheritance = rep
 	m, err := buildModel(g, buildSpec{batch: c.BatchSize, dtype: tensor.Float32, training: true, bnDecay: c.BNDecay, bnEps: c.BNEpsilon})
@@ -100,8 +100,8 @@ func train(ctx context.Context, g *genome.Genome, parent *checkpoint.Checkpoint,
 
 // fit runs the SGD steps. Divergence sets res.Status and stops; it is not an error.
 func fit(ctx context.Context, m *model, g *genome.Genome, d *data.Dataset, c Config, rng *rand.Rand, res *Result) error {
-	sampler := data.NewSampler(d.Train.Len(), rand.New(rand.NewSource(rng.Int63())))
-	augRNG := rand.New(rand.NewSource(rng.Int63()))
+	sampler := data.NewSampler(d.Train.Len(), rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
+	augRNG := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
 	opt := &sgd{lr: g.LearningRate, momentum: c.Momentum, decay: c.WeightDecay}
 	x := m.inputBuffer(c.BatchSize * d.ExampleSize())
 	y := make([]int, c.BatchSize)
@@ -186,16 +186,16 @@ func tooLarge(g *genome.Genome, c Config) string {
 // checkInputs rejects a nil, invalid or mismatched genome or data set.
 func checkInputs(g *genome.Genome, d *data.Dataset) error {
 	if g == nil {
-		return fmt.Errorf("%w: nil genome", ErrInput)
+		return fmt.Errorf("train: nil genome: %w", ErrInput)
 	}
 	if err := g.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrInput, err)
+		return fmt.Errorf("train: %w: %w", ErrInput, err)
 	}
 	if d == nil || d.Train == nil || d.Val == nil {
-		return fmt.Errorf("%w: nil data set or split: load one with data.Load", ErrInput)
+		return fmt.Errorf("train: nil data set or split: load one with data.Load: %w", ErrInput)
 	}
 	if d.Train.Len() == 0 || d.Val.Len() == 0 {
-		return fmt.Errorf("%w: data set %s has %d training and %d validation examples; both must be non-empty", ErrInput, d.Name, d.Train.Len(), d.Val.Len())
+		return fmt.Errorf("train: data set %s has %d training and %d validation examples; both must be non-empty: %w", d.Name, d.Train.Len(), d.Val.Len(), ErrInput)
 	}
 	return checkFits(g, d)
 }
@@ -204,8 +204,7 @@ func checkInputs(g *genome.Genome, d *data.Dataset) error {
 func checkFits(g *genome.Genome, d *data.Dataset) error {
 	want := genome.Shape{H: d.H, W: d.W, C: d.C}
 	if g.Input != want || g.Classes != d.Classes {
-		return fmt.Errorf("%w: genome input %dx%dx%d with %d classes does not fit data set %s (%dx%dx%d, %d classes): build the genome for this data set",
-			ErrInput, g.Input.H, g.Input.W, g.Input.C, g.Classes, d.Name, d.H, d.W, d.C, d.Classes)
+		return fmt.Errorf("train: genome input %dx%dx%d with %d classes does not fit data set %s (%dx%dx%d, %d classes): build the genome for this data set: %w", g.Input.H, g.Input.W, g.Input.C, g.Classes, d.Name, d.H, d.W, d.C, d.Classes, ErrInput)
 	}
 	return nil
 }

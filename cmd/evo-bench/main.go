@@ -15,7 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"math/rand"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -106,15 +106,15 @@ func referenceNet(name string) (*genome.Genome, error) {
 
 // randomData is a data set of uniformly random 32×32×3 images with random labels.
 func randomData(seed int64) (*data.Dataset, error) {
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	split := func(n int) (*data.Split, error) {
 		pix := make([]uint8, n*32*32*3)
 		for i := range pix {
-			pix[i] = uint8(rng.Intn(256))
+			pix[i] = uint8(rng.IntN(256))
 		}
 		labels := make([]int, n)
 		for i := range labels {
-			labels[i] = rng.Intn(10)
+			labels[i] = rng.IntN(10)
 		}
 		return data.NewSplit(32, 32, 3, pix, labels)
 	}

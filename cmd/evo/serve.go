@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"evo/cmd/evo/internal/dashboard"
+	"evo/cmd/evo/internal/settings"
 	"evo/genome"
 	"evo/population"
 	"evo/storage"
@@ -121,7 +120,7 @@ func openCompared(c *cli.Context, dir string) (*experiment, error) {
 		}
 		return nil, err
 	}
-	cfg, err := decodeConfig(root.Config())
+	cfg, err := settings.Decode(root.Config())
 	if err != nil {
 		root.Close()
 		return nil, fmt.Errorf("%s/%w", dir, err)
@@ -164,14 +163,7 @@ func (s servedIndividuals) Open(id, name string) (io.ReadCloser, error) {
 	if rc, err := s.e.root.OpenFile(id, name); err == nil {
 		return rc, nil
 	}
-	dir := s.e.graveOf(id)
-	if dir == "" {
-		return nil, fmt.Errorf("%s: %w", id, storage.ErrGone)
-	}
-	if st, err := os.Lstat(filepath.Join(dir, name)); err != nil || !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s/%s is not a regular file", dir, name)
-	}
-	b, _, err := s.e.readGraveFile(id, name, maxWeightsBytes)
+	b, err := s.e.root.ReadDeadFile(id, name, maxWeightsBytes)
 	if err != nil {
 		return nil, err
 	}

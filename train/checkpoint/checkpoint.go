@@ -62,15 +62,15 @@ func numel(shape []int) int {
 // check reports a tensor whose data does not match its shape.
 func (t *Tensor) check(id string) error {
 	if t == nil {
-		return fmt.Errorf("%w: tensor %q is nil", ErrFormat, id)
+		return fmt.Errorf("checkpoint: tensor %q is nil: %w", id, ErrFormat)
 	}
 	for _, d := range t.Shape {
 		if d < 0 {
-			return fmt.Errorf("%w: tensor %q: negative dimension in shape %v", ErrFormat, id, t.Shape)
+			return fmt.Errorf("checkpoint: tensor %q: negative dimension in shape %v: %w", id, t.Shape, ErrFormat)
 		}
 	}
 	if n := numel(t.Shape); n != len(t.Data) {
-		return fmt.Errorf("%w: tensor %q: shape %v holds %d values but data has %d", ErrFormat, id, t.Shape, n, len(t.Data))
+		return fmt.Errorf("checkpoint: tensor %q: shape %v holds %d values but data has %d: %w", id, t.Shape, n, len(t.Data), ErrFormat)
 	}
 	return nil
 }

@@ -32,34 +32,34 @@ func parseHeader(b []byte, lim Limits) (map[string]entry, map[string]string, err
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil || top == nil {
-		return nil, nil, fmt.Errorf("%w: header is not a JSON object: %v", ErrFormat, err)
+		return nil, nil, fmt.Errorf("checkpoint: header is not a JSON object: %v: %w", err, ErrFormat)
 	}
 	rawMeta, ok := top[metadataKey]
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: header has no __metadata__: not an evo checkpoint (format %q)", ErrFormat, Format)
+		return nil, nil, fmt.Errorf("checkpoint: header has no __metadata__: not an evo checkpoint (format %q): %w", Format, ErrFormat)
 	}
 	delete(top, metadataKey)
 	var meta map[string]string
 	if err := json.Unmarshal(rawMeta, &meta); err != nil || meta == nil {
-		return nil, nil, fmt.Errorf("%w: __metadata__ must map strings to strings", ErrFormat)
+		return nil, nil, fmt.Errorf("checkpoint: __metadata__ must map strings to strings: %w", ErrFormat)
 	}
 	if meta["format"] != Format {
-		return nil, nil, fmt.Errorf("%w: __metadata__ format %q, want %q: not an evo checkpoint", ErrFormat, meta["format"], Format)
+		return nil, nil, fmt.Errorf("checkpoint: __metadata__ format %q, want %q: not an evo checkpoint: %w", meta["format"], Format, ErrFormat)
 	}
 	if meta["format_version"] != FormatVersion {
-		return nil, nil, fmt.Errorf("%w: format_version %q: this evo reads version %s only; use the evo that wrote it", ErrFormat, meta["format_version"], FormatVersion)
+		return nil, nil, fmt.Errorf("checkpoint: format_version %q: this evo reads version %s only; use the evo that wrote it: %w", meta["format_version"], FormatVersion, ErrFormat)
 	}
 	if _, ok := meta["sha256"]; !ok {
-		return nil, nil, fmt.Errorf("%w: __metadata__ has no sha256 of the tensor data", ErrFormat)
+		return nil, nil, fmt.Errorf("checkpoint: __metadata__ has no sha256 of the tensor data: %w", ErrFormat)
 	}
 	if len(top) > lim.MaxTensors {
-		return nil, nil, fmt.Errorf("%w: %d tensors exceed the limit of %d", ErrTooLarge, len(top), lim.MaxTensors)
+		return nil, nil, fmt.Errorf("checkpoint: %d tensors exceed the limit of %d: %w", len(top), lim.MaxTensors, ErrTooLarge)
 	}
 	entries := make(map[string]entry, len(top))
 	for id, raw := range top {
 		e, err := parseEntry(raw)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: tensor %q: %v", ErrFormat, id, err)
+			return nil, nil, fmt.Errorf("checkpoint: tensor %q: %v: %w", id, err, ErrFormat)
 		}
 		entries[id] = e
 	}
@@ -107,7 +107,7 @@ func noDuplicateKeys(b []byte) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w: header is not valid JSON: %v", ErrFormat, err)
+			return fmt.Errorf("checkpoint: header is not valid JSON: %v: %w", err, ErrFormat)
 		}
 		top := (*frame)(nil)
 		if len(stack) > 0 {
@@ -116,7 +116,7 @@ func noDuplicateKeys(b []byte) error {
 		if top != nil && top.object && top.expect {
 			if key, ok := tok.(string); ok {
 				if top.keys[key] {
-					return fmt.Errorf("%w: header: duplicate key %q", ErrFormat, key)
+					return fmt.Errorf("checkpoint: header: duplicate key %q: %w", key, ErrFormat)
 				}
 				top.keys[key] = true
 				top.expect = false
@@ -146,21 +146,21 @@ func checkLayout(entries map[string]entry) ([]string, int64, error) {
 	ids := make([]string, 0, len(entries))
 	for id, e := range entries {
 		if e.DType != "F32" {
-			return nil, 0, fmt.Errorf("%w: tensor %q: dtype %q, evo checkpoints hold F32 only", ErrFormat, id, e.DType)
+			return nil, 0, fmt.Errorf("checkpoint: tensor %q: dtype %q, evo checkpoints hold F32 only: %w", id, e.DType, ErrFormat)
 		}
 		n := int64(1)
 		for _, d := range e.Shape {
 			if d < 0 || (d > 0 && n > math.MaxInt64/4/int64(d)) {
-				return nil, 0, fmt.Errorf("%w: tensor %q: shape %v: dimensions must be ≥ 0 and their product small enough", ErrFormat, id, e.Shape)
+				return nil, 0, fmt.Errorf("checkpoint: tensor %q: shape %v: dimensions must be ≥ 0 and their product small enough: %w", id, e.Shape, ErrFormat)
 			}
 			n *= int64(d)
 		}
 		b, en := e.DataOffsets[0], e.DataOffsets[1]
 		if b < 0 || en < b {
-			return nil, 0, fmt.Errorf("%w: tensor %q: data_offsets %v: want 0 ≤ begin ≤ end", ErrFormat, id, e.DataOffsets)
+			return nil, 0, fmt.Errorf("checkpoint: tensor %q: data_offsets %v: want 0 ≤ begin ≤ end: %w", id, e.DataOffsets, ErrFormat)
 		}
 		if en-b != 4*n {
-			return nil, 0, fmt.Errorf("%w: tensor %q: shape %v needs %d bytes, data_offsets %v give %d", ErrFormat, id, e.Shape, 4*n, e.DataOffsets, en-b)
+			return nil, 0, fmt.Errorf("checkpoint: tensor %q: shape %v needs %d bytes, data_offsets %v give %d: %w", id, e.Shape, 4*n, e.DataOffsets, en-b, ErrFormat)
 		}
 		ids = append(ids, id)
 	}
@@ -178,7 +178,7 @@ func checkLayout(entries map[string]entry) ([]string, int64, error) {
 	for _, id := range ids {
 		o := entries[id].DataOffsets
 		if o[0] != end {
-			return nil, 0, fmt.Errorf("%w: tensor %q: data_offsets %v leave a gap or overlap at byte %d", ErrFormat, id, o, end)
+			return nil, 0, fmt.Errorf("checkpoint: tensor %q: data_offsets %v leave a gap or overlap at byte %d: %w", id, o, end, ErrFormat)
 		}
 		end = o[1]
 	}

@@ -46,18 +46,18 @@ func Read(r io.Reader, lim Limits) (*Checkpoint, error) {
 	lim = lim.withDefaults()
 	var n [8]byte
 	if got, err := io.ReadFull(r, n[:]); err != nil {
-		return nil, fmt.Errorf("%w: file has %d bytes, fewer than the 8-byte header length", ErrTruncated, got)
+		return nil, fmt.Errorf("checkpoint: file has %d bytes, fewer than the 8-byte header length: %w", got, ErrTruncated)
 	}
 	hlen := binary.LittleEndian.Uint64(n[:])
 	if hlen > uint64(lim.MaxHeader) {
-		return nil, fmt.Errorf("%w: header length %d exceeds the limit of %d bytes (Limits.MaxHeader)", ErrTooLarge, hlen, lim.MaxHeader)
+		return nil, fmt.Errorf("checkpoint: header length %d exceeds the limit of %d bytes (Limits.MaxHeader): %w", hlen, lim.MaxHeader, ErrTooLarge)
 	}
 	if int64(hlen) > lim.MaxBytes-8 {
-		return nil, fmt.Errorf("%w: header length %d exceeds the file limit of %d bytes (Limits.MaxBytes)", ErrTooLarge, hlen, lim.MaxBytes)
+		return nil, fmt.Errorf("checkpoint: header length %d exceeds the file limit of %d bytes (Limits.MaxBytes): %w", hlen, lim.MaxBytes, ErrTooLarge)
 	}
 	header, err := readN(r, int64(hlen))
 	if err != nil {
-		return nil, fmt.Errorf("%w: header says %d bytes of JSON, got %d", ErrTruncated, hlen, len(header))
+		return nil, fmt.Errorf("checkpoint: header says %d bytes of JSON, got %d: %w", hlen, len(header), ErrTruncated)
 	}
 	entries, meta, err := parseHeader(header, lim)
 	if err != nil {
@@ -68,18 +68,18 @@ func Read(r io.Reader, lim Limits) (*Checkpoint, error) {
 		return nil, err
 	}
 	if dataLen > lim.MaxBytes-8-int64(hlen) {
-		return nil, fmt.Errorf("%w: %d bytes of tensor data exceed the file limit of %d bytes (Limits.MaxBytes)", ErrTooLarge, dataLen, lim.MaxBytes)
+		return nil, fmt.Errorf("checkpoint: %d bytes of tensor data exceed the file limit of %d bytes (Limits.MaxBytes): %w", dataLen, lim.MaxBytes, ErrTooLarge)
 	}
 	data, err := readN(r, dataLen)
 	if err != nil {
-		return nil, fmt.Errorf("%w: header says %d bytes of tensor data, got %d", ErrTruncated, dataLen, len(data))
+		return nil, fmt.Errorf("checkpoint: header says %d bytes of tensor data, got %d: %w", dataLen, len(data), ErrTruncated)
 	}
 	if extra, _ := io.Copy(io.Discard, io.LimitReader(r, 1)); extra > 0 {
-		return nil, fmt.Errorf("%w: trailing bytes after the %d bytes of tensor data", ErrFormat, dataLen)
+		return nil, fmt.Errorf("checkpoint: trailing bytes after the %d bytes of tensor data: %w", dataLen, ErrFormat)
 	}
 	digest := sha256.Sum256(data)
 	if got := hex.EncodeToString(digest[:]); got != meta["sha256"] {
-		return nil, fmt.Errorf("%w: tensor data hashes to %s, header says %q: the file is corrupt", ErrChecksum, got, meta["sha256"])
+		return nil, fmt.Errorf("checkpoint: tensor data hashes to %s, header says %q: the file is corrupt: %w", got, meta["sha256"], ErrChecksum)
 	}
 	c := New()
 	for k, v := range meta {

@@ -19,12 +19,12 @@ import (
 // or a reserved metadata key.
 func Write(w io.Writer, c *Checkpoint) error {
 	if c == nil {
-		return fmt.Errorf("%w: nil checkpoint", ErrFormat)
+		return fmt.Errorf("checkpoint: nil checkpoint: %w", ErrFormat)
 	}
 	ids := make([]string, 0, len(c.Tensors))
 	for id, t := range c.Tensors {
 		if id == "" || id == metadataKey {
-			return fmt.Errorf("%w: tensor id %q is reserved; use the genome's tensor IDs", ErrFormat, id)
+			return fmt.Errorf("checkpoint: tensor id %q is reserved; use the genome's tensor IDs: %w", id, ErrFormat)
 		}
 		if err := t.check(id); err != nil {
 			return err
@@ -34,7 +34,7 @@ func Write(w io.Writer, c *Checkpoint) error {
 	sort.Strings(ids)
 	for k := range c.Meta {
 		if reservedMeta[k] {
-			return fmt.Errorf("%w: metadata key %q is reserved; evo writes it itself", ErrFormat, k)
+			return fmt.Errorf("checkpoint: metadata key %q is reserved; evo writes it itself: %w", k, ErrFormat)
 		}
 	}
 

@@ -2,7 +2,7 @@ package data
 
 import (
 	"fmt"
-	"math/rand"
+	"math/rand/v2"
 
 	"evo/train/internal/vec"
 )
@@ -16,8 +16,8 @@ const AugmentPad = 4
 // With augment true and d.Augmentable, each example is padded by AugmentPad black (byte 0)
 // pixels on every side, cropped to a random H×W window and flipped horizontally with
 // probability 1/2. For each example, in the order of idx, three values are drawn from rng: the
-// vertical offset rng.Intn(2·AugmentPad+1), the horizontal offset likewise, then the flip
-// rng.Intn(2); so the result is a deterministic function of rng's state. rng may be nil when
+// vertical offset rng.IntN(2·AugmentPad+1), the horizontal offset likewise, then the flip
+// rng.IntN(2); so the result is a deterministic function of rng's state. rng may be nil when
 // no augmentation applies (augment false or d not Augmentable); then rng is not used at all.
 //
 // Batch panics when x or y has the wrong length or an index is out of range: those are
@@ -49,9 +49,9 @@ func (d *Dataset) Batch(s *Split, idx []int, augment bool, rng *rand.Rand, x []f
 			d.normalise(na, nb, s.Image(i), dst)
 			continue
 		}
-		dy := rng.Intn(2*AugmentPad+1) - AugmentPad
-		dx := rng.Intn(2*AugmentPad+1) - AugmentPad
-		flip := rng.Intn(2) == 1
+		dy := rng.IntN(2*AugmentPad+1) - AugmentPad
+		dx := rng.IntN(2*AugmentPad+1) - AugmentPad
+		flip := rng.IntN(2) == 1
 		d.cropFlip(lut, s.Image(i), dst, dy, dx, flip)
 	}
 }

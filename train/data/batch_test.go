@@ -2,7 +2,7 @@ package data
 
 import (
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -10,10 +10,10 @@ import (
 // randomDataset returns a data set of n random h×w×c images with labels i%classes.
 func randomDataset(t *testing.T, n, h, w, c, classes int, seed int64) *Dataset {
 	t.Helper()
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	pix := make([]uint8, n*h*w*c)
 	for i := range pix {
-		pix[i] = uint8(rng.Intn(256))
+		pix[i] = uint8(rng.IntN(256))
 	}
 	labels := make([]int, n)
 	for i := range labels {
@@ -106,7 +106,7 @@ func TestBatchAugmentation(t *testing.T) {
 	size := d.ExampleSize()
 	run := func(seed int64) []float32 {
 		x, y := make([]float32, len(idx)*size), make([]int, len(idx))
-		d.Batch(d.Train, idx, true, rand.New(rand.NewSource(seed)), x, y)
+		d.Batch(d.Train, idx, true, rand.New(rand.NewPCG(uint64(seed), 0)), x, y)
 		return x
 	}
 	a, b, c := run(5), run(5), run(6)
@@ -117,9 +117,9 @@ func TestBatchAugmentation(t *testing.T) {
 		t.Fatal("different rng seeds gave identical augmented batches")
 	}
 	// Each example equals the naive pad-crop-flip with the offsets and flip drawn in order.
-	rng := rand.New(rand.NewSource(5))
+	rng := rand.New(rand.NewPCG(5, 0))
 	for k, i := range idx {
-		oy, ox, flip := rng.Intn(9), rng.Intn(9), rng.Intn(2) == 1
+		oy, ox, flip := rng.IntN(9), rng.IntN(9), rng.IntN(2) == 1
 		if !close32(a[k*size:(k+1)*size], reference(d, d.Train.Image(i), oy, ox, flip)) {
 			t.Fatalf("example %d differs from the naive crop at (%d,%d) flip %v", k, oy, ox, flip)
 		}
@@ -165,7 +165,7 @@ func TestCropFlipWindows(t *testing.T) {
 // within the padding and both flips: each augmented image is matched against all candidates.
 func TestAugmentationCoversWindows(t *testing.T) {
 	d := randomDataset(t, 2, 32, 32, 3, 2, 4)
-	rng := rand.New(rand.NewSource(7))
+	rng := rand.New(rand.NewPCG(7, 0))
 	candidates := map[[3]int][]float32{}
 	for oy := 0; oy <= 2*AugmentPad; oy++ {
 		for ox := 0; ox <= 2*AugmentPad; ox++ {

@@ -76,7 +76,7 @@ func readCIFARFiles(ctx context.Context, dir string, l cifarLayout, files []stri
 		path := filepath.Join(dir, f)
 		raw, err := os.ReadFile(path)
 		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("%w: %s: %s is missing; %s", ErrMissing, l.name, path, remedy)
+			return nil, fmt.Errorf("data: %s: %s is missing; %s: %w", l.name, path, remedy, ErrMissing)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("data: read %s: %w", l.name, err)

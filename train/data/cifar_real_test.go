@@ -3,7 +3,7 @@ package data
 import (
 	"context"
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -80,7 +80,7 @@ func TestRealCIFAR10(t *testing.T) {
 	// A large validation batch is normalised: mean near 0. Augmented, the black padding pulls the
 	// mean down by the expected padded fraction, 1 − (1 − E|offset|/32)² with E|offset| = 20/9,
 	// times the mean normalised value of a black pixel.
-	idx := NewSampler(d.Val.Len(), rand.New(rand.NewSource(1))).Next(2000)
+	idx := NewSampler(d.Val.Len(), rand.New(rand.NewPCG(1, 0))).Next(2000)
 	x, y := make([]float32, len(idx)*d.ExampleSize()), make([]int, len(idx))
 	mean := func() float64 {
 		var sum float64
@@ -93,7 +93,7 @@ func TestRealCIFAR10(t *testing.T) {
 	if m := mean(); math.Abs(m) > 0.05 {
 		t.Errorf("validation batch has normalised mean %.3f, want near 0", m)
 	}
-	d.Batch(d.Val, idx, true, rand.New(rand.NewSource(2)), x, y)
+	d.Batch(d.Val, idx, true, rand.New(rand.NewPCG(2, 0)), x, y)
 	var black float64
 	for c := range 3 {
 		black += -float64(d.Mean[c]/d.Std[c]) / 3

@@ -6,7 +6,7 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"io"
-	"math/rand"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +43,7 @@ func loadDigits() (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	train, val, test := stratifiedSplit(all.labels, 10, DigitsTestSize, DigitsValSize, rand.New(rand.NewSource(DigitsSplitSeed)))
+	train, val, test := stratifiedSplit(all.labels, 10, DigitsTestSize, DigitsValSize, rand.New(rand.NewPCG(uint64(DigitsSplitSeed), 0)))
 	return NewDataset("digits", numberedNames(10), all.subset(train), all.subset(val), all.subset(test))
 }
 

@@ -30,7 +30,7 @@ const downloadPrefix = ".download-"
 func download(ctx context.Context, root, sub string, src Source, o Options, check func(dir string) error) error {
 	log := o.logger()
 	if err := os.MkdirAll(root, 0o755); err != nil {
-		return fmt.Errorf("%w: create data root: %w", ErrDownload, err)
+		return fmt.Errorf("data: create data root: %w: %w", ErrDownload, err)
 	}
 	now := o.Now
 	if now == nil {
@@ -39,7 +39,7 @@ func download(ctx context.Context, root, sub string, src Source, o Options, chec
 	sweepDownloads(root, now(), o)
 	tmp, err := os.MkdirTemp(root, downloadPrefix+sub+"-")
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrDownload, err)
+		return fmt.Errorf("data: %w: %w", ErrDownload, err)
 	}
 	defer os.RemoveAll(tmp)
 
@@ -50,8 +50,7 @@ func download(ctx context.Context, root, sub string, src Source, o Options, chec
 		return err
 	}
 	if sum != strings.ToLower(src.MD5) {
-		return fmt.Errorf("%w: %s has md5 %s, want %s: the download is corrupt or the file changed; run again, or check the URL",
-			ErrChecksum, src.URL, sum, src.MD5)
+		return fmt.Errorf("data: %s has md5 %s, want %s: the download is corrupt or the file changed; run again, or check the URL: %w", src.URL, sum, src.MD5, ErrChecksum)
 	}
 	unpacked := filepath.Join(tmp, "unpacked")
 	if err := extractTarGz(ctx, archive, unpacked, sub); err != nil {
@@ -59,10 +58,10 @@ func download(ctx context.Context, root, sub string, src Source, o Options, chec
 	}
 	dir := filepath.Join(unpacked, sub)
 	if !exists(dir) {
-		return fmt.Errorf("%w: %s holds no %s/ directory: check the URL", ErrDownload, src.URL, sub)
+		return fmt.Errorf("data: %s holds no %s/ directory: check the URL: %w", src.URL, sub, ErrDownload)
 	}
 	if err := check(dir); err != nil {
-		return fmt.Errorf("%w: %s: the unpacked archive does not read: %w", ErrDownload, src.URL, err)
+		return fmt.Errorf("data: %s: the unpacked archive does not read: %w: %w", src.URL, ErrDownload, err)
 	}
 	final := filepath.Join(root, sub)
 	if err := os.Rename(dir, final); err != nil {
@@ -70,7 +69,7 @@ func download(ctx context.Context, root, sub string, src Source, o Options, chec
 			log.Info("data set published by another process meanwhile", "dir", final)
 			return nil
 		}
-		return fmt.Errorf("%w: publish %s: %w", ErrDownload, final, err)
+		return fmt.Errorf("data: publish %s: %w: %w", final, ErrDownload, err)
 	}
 	syncDir(root)
 	log.Info("data set downloaded", "dir", final, "md5", sum)
@@ -85,19 +84,19 @@ func fetch(ctx context.Context, o Options, url, dst string) (string, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return "", fmt.Errorf("%w: %s: %w", ErrDownload, url, err)
+		return "", fmt.Errorf("data: %s: %w: %w", url, ErrDownload, err)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("%w: %s: %w (is the network reachable? otherwise copy the data set by hand, see --data)", ErrDownload, url, err)
+		return "", fmt.Errorf("data: fetch %s (is the network reachable? otherwise copy the data set by hand, see --data): %w: %w", url, ErrDownload, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("%w: %s: server answered %s", ErrDownload, url, resp.Status)
+		return "", fmt.Errorf("data: %s: server answered %s: %w", url, resp.Status, ErrDownload)
 	}
 	f, err := os.Create(dst)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrDownload, err)
+		return "", fmt.Errorf("data: %w: %w", ErrDownload, err)
 	}
 	defer f.Close()
 	h := md5.New()
@@ -108,14 +107,14 @@ func fetch(ctx context.Context, o Options, url, dst string) (string, error) {
 		err = io.ErrUnexpectedEOF
 	}
 	if err != nil {
-		return "", fmt.Errorf("%w: %s: body ended after %d bytes: %w; run again", ErrDownload, url, n, err)
+		return "", fmt.Errorf("data: %s: body ended after %d bytes (run again): %w: %w", url, n, ErrDownload, err)
 	}
 	// Sync before the archive is trusted: after a crash it could otherwise read as zeros.
 	if err := f.Sync(); err != nil {
-		return "", fmt.Errorf("%w: %w", ErrDownload, err)
+		return "", fmt.Errorf("data: %w: %w", ErrDownload, err)
 	}
 	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("%w: %w", ErrDownload, err)
+		return "", fmt.Errorf("data: %w: %w", ErrDownload, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

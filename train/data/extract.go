@@ -23,30 +23,30 @@ const extractMaxBytes = 4 << 30
 func extractTarGz(ctx context.Context, archive, dst, sub string) error {
 	f, err := os.Open(archive)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrDownload, err)
+		return fmt.Errorf("data: %w: %w", ErrDownload, err)
 	}
 	defer f.Close()
 	gz, err := gzip.NewReader(f)
 	if err != nil {
-		return fmt.Errorf("%w: unpack %s: not a gzip file: %w", ErrDownload, archive, err)
+		return fmt.Errorf("data: unpack %s: not a gzip file: %w: %w", archive, ErrDownload, err)
 	}
 	defer gz.Close()
 	tr := tar.NewReader(gz)
 	var total int64
 	for {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("%w: unpack: %w", ErrDownload, err)
+			return fmt.Errorf("data: unpack: %w: %w", ErrDownload, err)
 		}
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w: unpack %s: %w", ErrDownload, archive, err)
+			return fmt.Errorf("data: unpack %s: %w: %w", archive, ErrDownload, err)
 		}
 		name := path.Clean(strings.TrimPrefix(hdr.Name, "./"))
 		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
-			return fmt.Errorf("%w: unpack %s: entry %q escapes the target directory", ErrDownload, archive, hdr.Name)
+			return fmt.Errorf("data: unpack %s: entry %q escapes the target directory: %w", archive, hdr.Name, ErrDownload)
 		}
 		if name != sub && !strings.HasPrefix(name, sub+"/") {
 			continue
@@ -55,19 +55,18 @@ func extractTarGz(ctx context.Context, archive, dst, sub string) error {
 		switch hdr.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(target, 0o755); err != nil {
-				return fmt.Errorf("%w: unpack: %w", ErrDownload, err)
+				return fmt.Errorf("data: unpack: %w: %w", ErrDownload, err)
 			}
 		case tar.TypeReg:
 			total += hdr.Size
 			if total > extractMaxBytes {
-				return fmt.Errorf("%w: unpack %s: more than %d bytes", ErrDownload, archive, int64(extractMaxBytes))
+				return fmt.Errorf("data: unpack %s: more than %d bytes: %w", archive, int64(extractMaxBytes), ErrDownload)
 			}
 			if err := writeEntry(target, tr); err != nil {
-				return fmt.Errorf("%w: unpack %s: %s: %w", ErrDownload, archive, hdr.Name, err)
+				return fmt.Errorf("data: unpack %s: %s: %w: %w", archive, hdr.Name, ErrDownload, err)
 			}
 		default:
-			return fmt.Errorf("%w: unpack %s: entry %q has unsupported type %q (only files and directories)",
-				ErrDownload, archive, hdr.Name, hdr.Typeflag)
+			return fmt.Errorf("data: unpack %s: entry %q has unsupported type %q (only files and directories): %w", archive, hdr.Name, hdr.Typeflag, ErrDownload)
 		}
 	}
 }

@@ -82,7 +82,7 @@ func Names() []string {
 func Load(ctx context.Context, name string, o Options) (*Dataset, error) {
 	load, ok := loaders[name]
 	if !ok {
-		return nil, fmt.Errorf("%w %q: use one of %s", ErrUnknown, name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("data: no data set %q: use one of %s: %w", name, strings.Join(Names(), ", "), ErrUnknown)
 	}
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -125,8 +125,7 @@ func cifarLoader(l cifarLayout) loader {
 		}
 		src := o.source(l.name)
 		if !o.Download {
-			return nil, fmt.Errorf("%w: %s: no directory %s: download it with --download (from %s), or point --data or %s at a directory holding %s/",
-				ErrMissing, l.name, filepath.Join(root, l.dir), src.URL, EnvData, l.dir)
+			return nil, fmt.Errorf("data: %s: no directory %s: download it with --download (from %s), or point --data or %s at a directory holding %s/: %w", l.name, filepath.Join(root, l.dir), src.URL, EnvData, l.dir, ErrMissing)
 		}
 		var d *Dataset
 		check := func(dir string) error {
@@ -148,8 +147,7 @@ func mnistLoader(l mnistLayout) loader {
 	return func(ctx context.Context, root string, o Options) (*Dataset, error) {
 		dir, ok := datasetDir(root, l.dir)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s: no directory %s: put %s there, or point --data or %s at the directory above it",
-				ErrMissing, l.name, dir, l.where, EnvData)
+			return nil, fmt.Errorf("data: %s: no directory %s: put %s there, or point --data or %s at the directory above it: %w", l.name, dir, l.where, EnvData, ErrMissing)
 		}
 		return loadMNIST(ctx, dir, l)
 	}

@@ -101,6 +101,5 @@ func findIdx(dir, name string, l mnistLayout) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%w: %s: neither %s nor %s.gz is in %s; put %s there",
-		ErrMissing, l.name, name, name, dir, l.where)
+	return "", fmt.Errorf("data: %s: neither %s nor %s.gz is in %s; put %s there: %w", l.name, name, name, dir, l.where, ErrMissing)
 }

@@ -2,7 +2,7 @@ package data
 
 import (
 	"fmt"
-	"math/rand"
+	"math/rand/v2"
 )
 
 // Sampler yields minibatches of example indices in [0, n): each epoch is a fresh random
@@ -62,11 +62,23 @@ func (s *Sampler) reshuffle() {
 	s.epoch++
 }
 
-// shuffle permutes p in place (Fisher–Yates) using only rng.Int63n, whose output for a seeded
-// source is stable across Go releases, so fixed splits stay fixed.
+// shuffle permutes p in place (Fisher–Yates). It draws only raw 64-bit words (rng.Uint64) and
+// bounds them itself, so the permutation depends on the seeded source alone and not on how a Go
+// release implements the bounded helpers of rand.Rand: fixed splits stay fixed.
 func shuffle(rng *rand.Rand, p []int) {
 	for i := len(p) - 1; i > 0; i-- {
-		j := int(rng.Int63n(int64(i + 1)))
+		j := int(below(rng, uint64(i+1)))
 		p[i], p[j] = p[j], p[i]
+	}
+}
+
+// below returns a uniform draw in [0, n), n > 0, by rejection: words in the last, incomplete
+// block of n values are redrawn, so every result is equally likely.
+func below(rng *rand.Rand, n uint64) uint64 {
+	limit := -n % n // 2⁶⁴ mod n: the size of the incomplete block at the bottom
+	for {
+		if v := rng.Uint64(); v >= limit {
+			return v % n
+		}
 	}
 }

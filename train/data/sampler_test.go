@@ -1,7 +1,7 @@
 package data
 
 import (
-	"math/rand"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -18,7 +18,7 @@ func TestSampler(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewSampler(tt.n, rand.New(rand.NewSource(1)))
+			s := NewSampler(tt.n, rand.New(rand.NewPCG(1, 0)))
 			var stream []int
 			for len(stream) < 4*tt.n {
 				b := s.Next(tt.batch)
@@ -46,7 +46,7 @@ func TestSampler(t *testing.T) {
 				t.Fatalf("Epoch() = %d after 4 epochs' worth of indices", s.Epoch())
 			}
 			// Deterministic from the rng.
-			s2 := NewSampler(tt.n, rand.New(rand.NewSource(1)))
+			s2 := NewSampler(tt.n, rand.New(rand.NewPCG(1, 0)))
 			var again []int
 			for len(again) < len(stream) {
 				again = append(again, s2.Next(tt.batch)...)
@@ -60,9 +60,9 @@ func TestSampler(t *testing.T) {
 
 func TestSamplerPanics(t *testing.T) {
 	for name, f := range map[string]func(){
-		"empty":      func() { NewSampler(0, rand.New(rand.NewSource(1))) },
+		"empty":      func() { NewSampler(0, rand.New(rand.NewPCG(1, 0))) },
 		"nil rng":    func() { NewSampler(3, nil) },
-		"zero batch": func() { NewSampler(3, rand.New(rand.NewSource(1))).Next(0) },
+		"zero batch": func() { NewSampler(3, rand.New(rand.NewPCG(1, 0))).Next(0) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -72,5 +72,28 @@ func TestSamplerPanics(t *testing.T) {
 			}()
 			f()
 		})
+	}
+}
+
+// words is a Source that returns fixed words in order.
+type words []uint64
+
+func (w *words) Uint64() uint64 { v := (*w)[0]; *w = (*w)[1:]; return v }
+
+// TestBelowRejectsTheIncompleteBlock checks the bounded draw of shuffle: 2⁶⁴ mod 3 = 1, so the
+// word 0 lies in the incomplete block and is redrawn; 2⁶⁴−1 is the top of a complete block.
+func TestBelowRejectsTheIncompleteBlock(t *testing.T) {
+	src := words{0, 1, 1<<64 - 1, 5}
+	rng := rand.New(&src)
+	for i, want := range []uint64{1, (1<<64 - 1) % 3, 2} {
+		if got := below(rng, 3); got != want {
+			t.Errorf("draw %d: below(3) = %d, want %d", i, got, want)
+		}
+	}
+	if len(src) != 0 {
+		t.Errorf("%d words left unused, want 0 (the word 0 is redrawn, no other)", len(src))
+	}
+	if got := below(rand.New(&words{42}), 1); got != 0 {
+		t.Errorf("below(1) = %d, want 0", got)
 	}
 }

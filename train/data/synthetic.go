@@ -3,7 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
-	"math/rand"
+	"math/rand/v2"
 )
 
 // Synthetic returns a small, learnable data set for fast tests of other packages: n training
@@ -20,7 +20,7 @@ func Synthetic(n, h, w, c, classes int, seed int64) *Dataset {
 		panic(fmt.Sprintf("data: Synthetic(n=%d, h=%d, w=%d, c=%d, classes=%d): sizes must be positive, classes ≤ 256",
 			n, h, w, c, classes))
 	}
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	levels := make([][]float64, classes) // levels[k][ch]
 	for k := range levels {
 		levels[k] = make([]float64, c)

@@ -3,7 +3,7 @@ package onnx
 import (
 	"encoding/binary"
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -131,7 +131,7 @@ func randomCheckpoint(t *testing.T, g *genome.Genome, seed int64) *checkpoint.Ch
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	ck := checkpoint.New()
 	for _, s := range specs {
 		tt := &checkpoint.Tensor{Shape: s.Shape, Data: make([]float32, numel(s.Shape))}

@@ -1,10 +1,12 @@
+//go:build linux
+
 package nfsfuse
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -101,7 +103,7 @@ func New(dir, backing string, o Options) (*Mount, error) {
 	if err := syscall.Stat(backing, &st); err != nil {
 		return nil, fmt.Errorf("nfsfuse: backing directory %s: %w", backing, err)
 	}
-	s := &state{opts: o, now: o.Now, rng: rand.New(rand.NewSource(o.Seed)), dirs: map[string]cachedDir{}}
+	s := &state{opts: o, now: o.Now, rng: rand.New(rand.NewPCG(uint64(o.Seed), 0)), dirs: map[string]cachedDir{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

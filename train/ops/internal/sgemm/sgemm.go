@@ -9,6 +9,9 @@ import (
 	"sync/atomic"
 )
 
+// kernel_amd64.s is generated; TestGeneratedKernelsUpToDate checks that it matches gen.go.
+//go:generate go run gen.go
+
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, op(A) being m×k and op(B)
 // k×n, op(X) = Xᵀ when the trans flag is set; the semantics of BLAS sgemm in row-major order
 // (gonum's blas32 Sgemm). lda, ldb and ldc are the row strides of A, B and C as stored. When
