@@ -33,14 +33,14 @@ func (r *Root) ReadDeadFile(id, name string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if len(graves) == 0 {
-		return nil, fmt.Errorf("storage: %s: %w: no grave (never killed, or collected)", id, ErrGone)
+		return nil, fmt.Errorf("storage: %s: no grave (never killed, or collected): %w", id, ErrGone)
 	}
 	fi, ok := rec.Files[name]
 	if !ok {
-		return nil, fmt.Errorf("storage: %s: %w: no %s in its grave", id, ErrGone, name)
+		return nil, fmt.Errorf("storage: %s: no %s in its grave: %w", id, name, ErrGone)
 	}
 	if fi.Size > max {
-		return nil, fmt.Errorf("storage: %s/%s: %w: %d bytes, limit %d", id, name, ErrTooLarge, fi.Size, max)
+		return nil, fmt.Errorf("storage: %s/%s: %d bytes, limit %d: %w", id, name, fi.Size, max, ErrTooLarge)
 	}
 	f, err := r.fs.OpenFile(r.path(dirGraveyard, graves[0], name), os.O_RDONLY|openNoFollow, 0)
 	if err != nil {
@@ -49,7 +49,7 @@ func (r *Root) ReadDeadFile(id, name string, max int64) ([]byte, error) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() || st.Size() != fi.Size {
 		f.Close()
-		return nil, fmt.Errorf("storage: %s/%s: %w: size or type differs from the record", id, name, ErrGone)
+		return nil, fmt.Errorf("storage: %s/%s: size or type differs from the record: %w", id, name, ErrGone)
 	}
 	v := &verifyingReader{f: f, id: id, name: name, want: fi, h: sha256.New()}
 	defer v.Close()
