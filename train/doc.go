@@ -9,8 +9,8 @@
 // global average pooling; a fully-connected head with bias; mean softmax cross-entropy. Every
 // block is a custom op of train/ops (convolution, batch norm + ReLU, skip resize/pad, pooling,
 // the dense head, the loss) with buffers reused across steps, so that a training step allocates
-// only a few kilobytes of headers; blocks.go picks them, and buildSpec.stock builds the
-// stock-gorgonia compositions of layers.go instead, the reference the tests compare them with.
+// only a few kilobytes of headers (blocks.go). The tests build the same networks from stock
+// gorgonia ops as the reference the custom ops are checked against (stockops_test.go).
 //
 // Training. SGD with momentum 0.9 and weight decay 1e-4 added to the gradients of the conv
 // kernels and the head's weights (sgd.go), the learning rate from the genome; batch statistics
