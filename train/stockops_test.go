@@ -94,7 +94,7 @@ func (stockOps) bnReLU(x, gamma, beta *G.Node, cfg ops.BNConfig) (*G.Node, runni
 
 // stockBN gives a stock BatchNormOp, whose running statistics are tensors of the graph's dtype,
 // the model's view of them. Switching the op back to training wipes them (a gorgonia trap:
-// TestEvaluationKeepsTrainingStats shows it).
+// TestTrap5StateAcrossRuns shows it).
 type stockBN struct{ op *G.BatchNormOp }
 
 func (b stockBN) RunningStats() (mean, variance []float64) {
