@@ -80,13 +80,18 @@ func sortEdges(es []Edge) {
 
 // TensorSpec describes one trainable or statistical tensor of the network built from a genome.
 type TensorSpec struct {
-	// ID is the stable key: "<edge>.w" for a conv kernel, "<vertex>.bn.{gamma,beta,mean,var}"
-	// for batch norm, "<head>.w" and "<head>.b" for the fully-connected head.
+	// ID is the stable key, TensorID(Owner, Role): "<edge>.w" for a conv kernel,
+	// "<vertex>.bn.{gamma,beta,mean,var}" for batch norm, "<head>.w" and "<head>.b" for the
+	// fully-connected head.
 	ID string
+	// Owner is the ID of the conv edge, bn_relu vertex or head the tensor belongs to.
+	Owner string
+	// Role says what the tensor is for.
+	Role TensorRole
 	// Shape: conv kernels are [out channels, in channels, filter height, filter width] (NCHW
 	// convention); batch-norm tensors are [C]; the head is [C, classes] and [classes].
 	Shape []int
-	// Trainable is false for batch-norm running statistics.
+	// Trainable is Role.Trainable(): false for batch-norm running statistics.
 	Trainable bool
 }
 
@@ -103,23 +108,23 @@ func (g *Genome) Tensors() ([]TensorSpec, error) {
 			e := primary[v.ID]
 			if e.Kind == Conv {
 				in := shapes[e.From]
-				out = append(out, TensorSpec{ID: e.ID + ".w", Shape: []int{e.Channels, in.C, e.FilterH(), e.FilterW()}, Trainable: true})
+				out = append(out, newTensor(e.ID, ConvKernel, e.Channels, in.C, e.FilterH(), e.FilterW()))
 			}
 		}
 		if v.Activation == BNReLU {
 			c := shapes[v.ID].C
 			out = append(out,
-				TensorSpec{ID: v.ID + ".bn.gamma", Shape: []int{c}, Trainable: true},
-				TensorSpec{ID: v.ID + ".bn.beta", Shape: []int{c}, Trainable: true},
-				TensorSpec{ID: v.ID + ".bn.mean", Shape: []int{c}},
-				TensorSpec{ID: v.ID + ".bn.var", Shape: []int{c}},
+				newTensor(v.ID, BNGamma, c),
+				newTensor(v.ID, BNBeta, c),
+				newTensor(v.ID, BNMean, c),
+				newTensor(v.ID, BNVar, c),
 			)
 		}
 	}
 	c := shapes[g.OutputVertex().ID].C
 	out = append(out,
-		TensorSpec{ID: g.HeadID + ".w", Shape: []int{c, g.Classes}, Trainable: true},
-		TensorSpec{ID: g.HeadID + ".b", Shape: []int{g.Classes}, Trainable: true},
+		newTensor(g.HeadID, HeadWeight, c, g.Classes),
+		newTensor(g.HeadID, HeadBias, g.Classes),
 	)
 	return out, nil
 }

@@ -63,5 +63,5 @@ func TimeSteps(ctx context.Context, g *genome.Genome, d *data.Dataset, cfg Confi
 	}
 	el := c.Now().Sub(t0)
 	return StepTiming{Steps: steps, PerStep: el / time.Duration(steps),
-		StepFLOPs: graphFLOPs(m.g, true).Total() + sgdFLOPsPerParam*params, PeakRSS: readUsage().peakRSS}, nil
+		StepFLOPs: graphFLOPs(m.g).Total() + sgdFLOPsPerParam*params, PeakRSS: readUsage().peakRSS}, nil
 }

@@ -10,17 +10,47 @@ import (
 	"evo/train/ops"
 )
 
-// The graph builder calls the blocks below. Each dispatches on buildSpec.stock: false (the
-// default, what Train uses) builds the custom ops of train/ops, whose buffers are reused across
-// steps; true builds the stock-gorgonia composition of layers.go, kept as the reference the
-// tests compare the custom ops with.
+// blockBuilder builds the building blocks of a network into a gorgonia graph; the graph builder
+// (model.go) calls it vertex by vertex. customOps, below, is what Train and Evaluate use. The
+// tests plug in a composition of stock gorgonia ops (buildSpec.blocks), the reference the
+// custom ops are checked against; it lives in the test files, so binaries do not carry it.
+type blockBuilder interface {
+	// paramShape is the shape of the graph node that holds the trainable tensor s.
+	paramShape(s genome.TensorSpec) tensor.Shape
+	// conv is a SAME-padded convolution of x (B, Cin, H, W) with kernel w (Cout, Cin, kh, kw)
+	// and no bias. noInputGrad skips the gradient with respect to x (set when x is the network
+	// input, which needs none). name is unique in the graph.
+	conv(x, w *G.Node, stride int, noInputGrad bool, name string) (*G.Node, error)
+	// bnReLU is batch norm with scale gamma and shift beta, followed by a ReLU. The returned
+	// op holds the running statistics and the training switch.
+	bnReLU(x, gamma, beta *G.Node, cfg ops.BNConfig) (*G.Node, runningStats, error)
+	// skip resizes and channel-adjusts a skip input x to the shape of the vertex it feeds.
+	skip(x *G.Node, to genome.Shape, name string) (*G.Node, error)
+	// gap is global average pooling (B, C, H, W) → (B, C).
+	gap(x *G.Node) (*G.Node, error)
+	// dense is the fully-connected head: x (B, C) · w (C, K) + b (K).
+	dense(x, w, b *G.Node) (*G.Node, error)
+	// xent is the mean softmax cross-entropy of logits (B, K) against one-hot targets (B, K).
+	xent(logits, onehot *G.Node) (*G.Node, error)
+}
 
-// conv is a SAME-padded convolution without bias. noInputGrad skips the gradient with respect
-// to x (set when x is the network input, which needs none); the stock path ignores it.
-func (m *model) conv(x, w *G.Node, stride int, noInputGrad bool, name string) (*G.Node, error) {
-	if m.spec.stock {
-		return conv2DSame(x, w, stride, name)
-	}
+// runningStats is what the model needs of a batch-norm op: its running statistics (as float64,
+// whatever the graph's dtype) and its training switch. *ops.BNReLUOp is one.
+type runningStats interface {
+	RunningStats() (mean, variance []float64)
+	SetRunningStats(mean, variance []float64) error
+	SetTraining(training bool) error
+}
+
+// customOps builds every block from the custom ops of train/ops, whose buffers are reused
+// across steps, so that a training step allocates only a few kilobytes of headers.
+type customOps struct{}
+
+func (customOps) paramShape(s genome.TensorSpec) tensor.Shape {
+	return tensor.Shape(append([]int(nil), s.Shape...))
+}
+
+func (customOps) conv(x, w *G.Node, stride int, noInputGrad bool, name string) (*G.Node, error) {
 	y, err := ops.Conv2D(x, w, ops.ConvConfig{Stride: stride, NoInputGrad: noInputGrad})
 	if err != nil {
 		return nil, fmt.Errorf("conv %s: %w", name, err)
@@ -28,26 +58,16 @@ func (m *model) conv(x, w *G.Node, stride int, noInputGrad bool, name string) (*
 	return y, nil
 }
 
-// bnReLU is batch norm with scale gamma and shift beta followed by a ReLU. The returned bnStats
-// holds the op with the running statistics and the training switch.
-func (m *model) bnReLU(x, gamma, beta *G.Node, vertex string) (*G.Node, *bnStats, error) {
-	if m.spec.stock {
-		y, op, err := bnReLU(x, gamma, beta, m.spec.bnDecay, m.spec.bnEps)
-		return y, &bnStats{vertex: vertex, stock: op}, err
-	}
-	y, op, err := ops.BNReLU(x, gamma, beta, ops.BNConfig{Decay: m.spec.bnDecay, Epsilon: m.spec.bnEps})
+func (customOps) bnReLU(x, gamma, beta *G.Node, cfg ops.BNConfig) (*G.Node, runningStats, error) {
+	y, op, err := ops.BNReLU(x, gamma, beta, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	return y, &bnStats{vertex: vertex, fast: op}, nil
+	return y, op, nil
 }
 
-// skip resizes and channel-adjusts a skip input x to the shape of the vertex it feeds; the
-// result is x itself when the shapes already agree.
-func (m *model) skip(x *G.Node, to genome.Shape, name string) (*G.Node, error) {
-	if m.spec.stock {
-		return resizePad(x, to, name)
-	}
+// skip returns x itself when the shapes already agree.
+func (customOps) skip(x *G.Node, to genome.Shape, name string) (*G.Node, error) {
 	s := x.Shape()
 	if s[1] == to.C && s[2] == to.H && s[3] == to.W {
 		return x, nil
@@ -64,11 +84,7 @@ func (m *model) skip(x *G.Node, to genome.Shape, name string) (*G.Node, error) {
 	return y, nil
 }
 
-// gap is global average pooling (B, C, H, W) → (B, C).
-func (m *model) gap(x *G.Node) (*G.Node, error) {
-	if m.spec.stock {
-		return globalAvgPool(x)
-	}
+func (customOps) gap(x *G.Node) (*G.Node, error) {
 	y, err := ops.GlobalAvgPool(x)
 	if err != nil {
 		return nil, fmt.Errorf("global average pool: %w", err)
@@ -76,11 +92,7 @@ func (m *model) gap(x *G.Node) (*G.Node, error) {
 	return y, nil
 }
 
-// dense is the fully-connected head: x (B, C) · w (C, K) + b (K).
-func (m *model) dense(x, w, b *G.Node) (*G.Node, error) {
-	if m.spec.stock {
-		return dense(x, w, b)
-	}
+func (customOps) dense(x, w, b *G.Node) (*G.Node, error) {
 	y, err := ops.Dense(x, w, b)
 	if err != nil {
 		return nil, fmt.Errorf("dense: %w", err)
@@ -88,11 +100,7 @@ func (m *model) dense(x, w, b *G.Node) (*G.Node, error) {
 	return y, nil
 }
 
-// xent is the mean softmax cross-entropy of logits (B, K) against one-hot targets (B, K).
-func (m *model) xent(logits, onehot *G.Node) (*G.Node, error) {
-	if m.spec.stock {
-		return softmaxXent(logits, onehot)
-	}
+func (customOps) xent(logits, onehot *G.Node) (*G.Node, error) {
 	l, err := ops.SoftmaxXent(logits, onehot)
 	if err != nil {
 		return nil, fmt.Errorf("cross-entropy: %w", err)
@@ -100,56 +108,43 @@ func (m *model) xent(logits, onehot *G.Node) (*G.Node, error) {
 	return l, nil
 }
 
-// bnStats ties a batch-norm vertex to the op holding its running statistics: a stock gorgonia
-// BatchNormOp (float32 or float64 tensors) or a custom ops.BNReLUOp (float64 slices).
-type bnStats struct {
-	vertex string
-	stock  *G.BatchNormOp
-	fast   *ops.BNReLUOp
+// downFactor returns the smallest power of two f with ceil(from/f) == to: a skip input keeps
+// every f-th row (or column), starting from the first. Along backbone skips the source is never
+// smaller than the destination and the size ratio is a power of two.
+func downFactor(from, to int) (int, error) {
+	for f := 1; f <= 2*from; f *= 2 {
+		if (from+f-1)/f == to {
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("cannot resize %d to %d by a power-of-two subsampling: %w", from, to, ErrBuild)
 }
 
-// size is the channel count of the vertex.
-func (b *bnStats) size() int {
-	if b.stock != nil {
-		rm, _ := b.stock.Stats()
-		return rm.Shape().TotalSize()
-	}
-	mean, _ := b.fast.RunningStats()
-	return len(mean)
+// bnStats ties a bn_relu vertex's running-statistics tensors to the op that holds them.
+type bnStats struct {
+	mean, variance genome.TensorSpec // the vertex's BNMean and BNVar tensors
+	op             runningStats
 }
+
+// vertex is the ID of the bn_relu vertex.
+func (b bnStats) vertex() string { return b.mean.Owner }
 
 // running returns float32 copies of the running mean and variance.
-func (b *bnStats) running() (mean, variance []float32) {
-	if b.stock != nil {
-		rm, rv := b.stock.Stats()
-		return float32s(rm.(*tensor.Dense)), float32s(rv.(*tensor.Dense))
-	}
-	m, v := b.fast.RunningStats()
+func (b bnStats) running() (mean, variance []float32) {
+	m, v := b.op.RunningStats()
 	return narrow(m), narrow(v)
 }
 
 // setRunning replaces the running statistics.
-func (b *bnStats) setRunning(mean, variance []float32) error {
-	if b.stock != nil {
-		rm, rv := b.stock.Stats()
-		copyInto(rm.(*tensor.Dense), mean)
-		copyInto(rv.(*tensor.Dense), variance)
-		return nil
-	}
-	if err := b.fast.SetRunningStats(widen(mean), widen(variance)); err != nil {
-		return fmt.Errorf("train: vertex %s: %w: %w", b.vertex, ErrInput, err)
+func (b bnStats) setRunning(mean, variance []float32) error {
+	if err := b.op.SetRunningStats(widen(mean), widen(variance)); err != nil {
+		return fmt.Errorf("train: vertex %s: %w: %w", b.vertex(), ErrInput, err)
 	}
 	return nil
 }
 
-// setTraining switches between batch statistics (true) and running statistics (false). On the
-// stock op, switching back to training wipes the running statistics (trap 5).
-func (b *bnStats) setTraining(training bool) error {
-	if b.stock != nil {
-		return b.stock.SetTraining(training)
-	}
-	return b.fast.SetTraining(training)
-}
+// setTraining switches between batch statistics (true) and running statistics (false).
+func (b bnStats) setTraining(training bool) error { return b.op.SetTraining(training) }
 
 func narrow(x []float64) []float32 {
 	out := make([]float32, len(x))

@@ -62,7 +62,7 @@ func newEvaluator(g *genome.Genome, st map[string]*checkpoint.Tensor, batch int,
 	for _, b := range m.stats {
 		if err := b.setTraining(false); err != nil {
 			m.close()
-			return nil, fmt.Errorf("train: vertex %s: inference mode: %w: %w", b.vertex, ErrBuild, err)
+			return nil, fmt.Errorf("train: vertex %s: inference mode: %w: %w", b.vertex(), ErrBuild, err)
 		}
 	}
 	if err := m.setState(st); err != nil {

@@ -1,9 +1,6 @@
 package train
 
 import (
-	"fmt"
-	"strings"
-
 	G "gorgonia.org/gorgonia"
 
 	"evo/train/ops"
@@ -28,53 +25,40 @@ type flopCount struct {
 // Total is MatMul + Other.
 func (f flopCount) Total() int64 { return f.MatMul + f.Other }
 
-// graphFLOPs counts the FLOPs of one run of g; training says whether its stock batch-norm ops
-// use batch statistics (8 FLOPs per element) or running statistics (4); the custom ones know
-// their mode.
-func graphFLOPs(g *G.ExprGraph, training bool) flopCount {
+// graphFLOPs counts the FLOPs of one run of g, a graph of the custom ops: they count
+// themselves (ops.FLOPCounter). The only other nodes that compute are gorgonia's element-wise
+// sums: of a vertex's inputs, and of the gradients of a value that feeds several nodes.
+func graphFLOPs(g *G.ExprGraph) flopCount {
+	return sumFLOPs(g, nodeFLOPs)
+}
+
+// nodeFLOPs returns the matrix-product and other FLOPs of node n with inputs ch: a custom op's
+// own count, one per output element for an element-wise binary op (a binary op whose inputs
+// and output all have the same shape), zero for anything else.
+func nodeFLOPs(n *G.Node, ch []*G.Node) (matmul, other int64) {
+	switch op := n.Op().(type) {
+	case ops.FLOPCounter:
+		return op.FLOPs()
+	case G.BinaryOp:
+		if len(ch) == 2 && ch[0].Shape().Eq(n.Shape()) && ch[1].Shape().Eq(n.Shape()) {
+			return 0, int64(n.Shape().TotalSize())
+		}
+	}
+	return 0, 0
+}
+
+// sumFLOPs adds up count over every node of g that applies an op to inputs of known shape.
+func sumFLOPs(g *G.ExprGraph, count func(n *G.Node, ch []*G.Node) (matmul, other int64)) flopCount {
 	var f flopCount
 	for _, n := range g.AllNodes() {
-		op := n.Op()
-		if op == nil || n.Shape() == nil {
+		if n.Op() == nil || n.Shape() == nil {
 			continue
 		}
-		mm, other := nodeFLOPs(n, op, children(g, n), training)
+		mm, other := count(n, children(g, n))
 		f.MatMul += mm
 		f.Other += other
 	}
 	return f
-}
-
-// nodeFLOPs returns the matrix-product and other FLOPs of one node. The custom ops count
-// themselves (ops.FLOPCounter); stock ops are recognised by type.
-func nodeFLOPs(n *G.Node, op G.Op, ch []*G.Node, training bool) (matmul, other int64) {
-	if c, ok := op.(ops.FLOPCounter); ok {
-		return c.FLOPs()
-	}
-	out := int64(n.Shape().TotalSize())
-	kind := fmt.Sprintf("%T", op)
-	switch {
-	case strings.HasSuffix(kind, "linAlgBinOp"):
-		a := int64(ch[0].Shape().TotalSize())
-		if n.Shape().Dims() == 2 { // (m×k)·(k×n): 2·k·m·n = 2·|A|·n
-			return 2 * a * int64(n.Shape()[1]), 0
-		}
-		return 2 * a, 0
-	case strings.HasSuffix(kind, "BatchNormOp"):
-		if training {
-			return 0, 8 * out
-		}
-		return 0, 4 * out
-	case strings.HasSuffix(kind, "batchnormDiffOp"):
-		return 0, 5 * out
-	case strings.HasSuffix(kind, "softmaxOp"), strings.HasSuffix(kind, "softmaxDiffOp"):
-		return 0, 4 * out
-	case strings.HasSuffix(kind, "sumOp"):
-		return 0, int64(ch[0].Shape().TotalSize())
-	case strings.HasSuffix(kind, "elemBinOp"), strings.HasSuffix(kind, "elemUnaryOp"):
-		return 0, out
-	}
-	return 0, 0
 }
 
 // children returns the inputs of n in order.

@@ -87,14 +87,16 @@ func randomState(t testing.TB, g *genome.Genome, seed int64) map[string]*checkpo
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	st, _ := initialState(specs, nil, rng)
+	roles := make(map[string]genome.TensorRole, len(specs))
+	for _, s := range specs {
+		roles[s.ID] = s.Role
+	}
 	for _, id := range slices.Sorted(maps.Keys(st)) { // sorted: the same draws every run
 		tt := st[id]
 		if len(tt.Shape) == 1 {
 			for i := range tt.Data {
-				switch {
-				case hasSuffix(id, ".bn.var"):
-					tt.Data[i] = float32(0.5 + rng.Float64())
-				case hasSuffix(id, ".bn.gamma"):
+				switch roles[id] {
+				case genome.BNVar, genome.BNGamma:
 					tt.Data[i] = float32(0.5 + rng.Float64())
 				default:
 					tt.Data[i] = float32(rng.NormFloat64() * 0.3)
@@ -104,8 +106,6 @@ func randomState(t testing.TB, g *genome.Genome, seed int64) map[string]*checkpo
 	}
 	return st
 }
-
-func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
 
 // randomBatch returns b random examples for g's input and random labels.
 func randomBatch(g *genome.Genome, b int, seed int64) ([]float32, []int) {

@@ -3,7 +3,6 @@ package train
 import (
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"evo/genome"
 	"evo/train/checkpoint"
@@ -20,14 +19,14 @@ func freshTensor(s genome.TensorSpec, rng *rand.Rand) *checkpoint.Tensor {
 		n *= d
 	}
 	t := &checkpoint.Tensor{Shape: append([]int(nil), s.Shape...), Data: make([]float32, n)}
-	switch {
-	case strings.HasSuffix(s.ID, ".bn.gamma"), strings.HasSuffix(s.ID, ".bn.var"):
+	switch s.Role {
+	case genome.BNGamma, genome.BNVar:
 		for i := range t.Data {
 			t.Data[i] = 1
 		}
-	case strings.HasSuffix(s.ID, ".w") && len(s.Shape) == 4:
+	case genome.ConvKernel:
 		normal(t.Data, math.Sqrt(2/float64(s.Shape[1]*s.Shape[2]*s.Shape[3])), rng)
-	case strings.HasSuffix(s.ID, ".w") && len(s.Shape) == 2:
+	case genome.HeadWeight:
 		normal(t.Data, math.Sqrt(1/float64(s.Shape[0])), rng)
 	}
 	return t

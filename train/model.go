@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
-	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"evo/genome"
+	"evo/train/ops"
 )
 
 // buildSpec says what kind of graph to build for a genome.
@@ -20,9 +20,9 @@ type buildSpec struct {
 	training bool         // batch statistics and gradients; otherwise running statistics only
 	bnDecay  float64      // running-statistics decay
 	bnEps    float64      // batch-norm epsilon
-	// stock builds the stock-gorgonia blocks of layers.go instead of the custom ops of
-	// train/ops: the reference that the tests compare the custom ops with.
-	stock bool
+	// blocks builds the blocks of the network; nil means customOps, the custom ops of
+	// train/ops. The tests set the stock-gorgonia reference here.
+	blocks blockBuilder
 }
 
 // model is one gorgonia graph built from a genome for a fixed batch size, with its machine. A
@@ -39,8 +39,8 @@ type model struct {
 	// out receives the loss and the logits of each run.
 	out    *readouts
 	xT, yT *tensor.Dense
-	params []*param   // trainable tensors, in the genome's Tensors order
-	stats  []*bnStats // one per bn_relu vertex, in backbone order
+	params []*param  // trainable tensors, in the genome's Tensors order
+	stats  []bnStats // one per bn_relu vertex, in backbone order
 	vm     G.VM
 	runner *tapeRunner // runs vm on the calling goroutine; nil: vm.RunAll
 }
@@ -74,6 +74,9 @@ var testHookBuilt func(*model)
 // gorgonia's 32-bit node hashes collide (trap 4), and compiles it into a tape machine. The
 // tensors start zero: load values with setState.
 func buildModel(g *genome.Genome, spec buildSpec) (*model, error) {
+	if spec.blocks == nil {
+		spec.blocks = customOps{}
+	}
 	var err error
 	for attempt := range maxBuildAttempts {
 		salt := ""
@@ -120,13 +123,14 @@ func buildGraph(gn *genome.Genome, spec buildSpec, salt string) (*model, error) 
 		return nil, fmt.Errorf("train: %w: %w", ErrBuild, err)
 	}
 	m := &model{spec: spec, g: G.NewGraph()}
-	byID := make(map[string]*param, len(specs))
+	tensors := make(tensorIndex, len(specs))
 	for _, s := range specs {
+		t := tensorOf{spec: s}
 		if s.Trainable {
-			p := m.newParam(s, salt)
-			m.params = append(m.params, p)
-			byID[s.ID] = p
+			t.param = m.newParam(s, salt)
+			m.params = append(m.params, t.param)
 		}
+		tensors[tensorKey{s.Owner, s.Role}] = t
 	}
 	in := gn.Input
 	m.xT = tensor.New(tensor.Of(spec.dtype), tensor.WithShape(spec.batch, in.C, in.H, in.W))
@@ -139,20 +143,22 @@ func buildGraph(gn *genome.Genome, spec buildSpec, salt string) (*model, error) 
 		var h *G.Node
 		if i == 0 {
 			h = m.x
-		} else if h, err = m.vertexInput(gn, v, shapes[v.ID], out, byID, salt); err != nil {
+		} else if h, err = m.vertexInput(gn, v, shapes[v.ID], out, tensors, salt); err != nil {
 			return nil, err
 		}
 		if v.Activation == genome.BNReLU {
-			gamma, beta := byID[v.ID+".bn.gamma"], byID[v.ID+".bn.beta"]
-			var bs *bnStats
-			if h, bs, err = m.bnReLU(h, gamma.node, beta.node, v.ID); err != nil {
+			gamma, beta := tensors.node(v.ID, genome.BNGamma), tensors.node(v.ID, genome.BNBeta)
+			cfg := ops.BNConfig{Decay: spec.bnDecay, Epsilon: spec.bnEps}
+			var op runningStats
+			if h, op, err = spec.blocks.bnReLU(h, gamma, beta, cfg); err != nil {
 				return nil, fmt.Errorf("train: vertex %s: %w: %w", v.ID, ErrBuild, err)
 			}
+			bs := bnStats{mean: tensors.spec(v.ID, genome.BNMean), variance: tensors.spec(v.ID, genome.BNVar), op: op}
 			m.stats = append(m.stats, bs)
 		}
 		out[v.ID] = h
 	}
-	if err := m.head(gn, out[gn.OutputVertex().ID], byID); err != nil {
+	if err := m.head(gn, out[gn.OutputVertex().ID], tensors); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -160,7 +166,7 @@ func buildGraph(gn *genome.Genome, spec buildSpec, salt string) (*model, error) 
 
 // vertexInput builds the sum of a vertex's inputs before its activation: the primary edge
 // (identity or conv) plus every skip, resized and channel-adjusted to shape s.
-func (m *model) vertexInput(gn *genome.Genome, v genome.Vertex, s genome.Shape, out map[string]*G.Node, byID map[string]*param, salt string) (*G.Node, error) {
+func (m *model) vertexInput(gn *genome.Genome, v genome.Vertex, s genome.Shape, out map[string]*G.Node, tensors tensorIndex, salt string) (*G.Node, error) {
 	e, ok := gn.PrimaryIn(v.ID)
 	if !ok {
 		return nil, fmt.Errorf("train: vertex %s has no primary in-edge: %w", v.ID, ErrBuild)
@@ -169,12 +175,13 @@ func (m *model) vertexInput(gn *genome.Genome, v genome.Vertex, s genome.Shape, 
 	var err error
 	if e.Kind == genome.Conv {
 		// The network input needs no gradient: skip the conv's input gradient there.
-		if h, err = m.conv(h, byID[e.ID+".w"].node, e.Stride(), h == m.x, salt+e.ID); err != nil {
+		w := tensors.node(e.ID, genome.ConvKernel)
+		if h, err = m.spec.blocks.conv(h, w, e.Stride(), h == m.x, salt+e.ID); err != nil {
 			return nil, fmt.Errorf("train: edge %s: %w: %w", e.ID, ErrBuild, err)
 		}
 	}
 	for _, sk := range gn.SkipsIn(v.ID) {
-		r, err := m.skip(out[sk.From], s, salt+sk.ID)
+		r, err := m.spec.blocks.skip(out[sk.From], s, salt+sk.ID)
 		if err != nil {
 			return nil, fmt.Errorf("train: edge %s: %w: %w", sk.ID, ErrBuild, err)
 		}
@@ -187,13 +194,15 @@ func (m *model) vertexInput(gn *genome.Genome, v genome.Vertex, s genome.Shape, 
 
 // head adds global average pooling, the fully-connected layer, the loss, the value readers and
 // (for training) the gradients.
-func (m *model) head(gn *genome.Genome, feat *G.Node, byID map[string]*param) error {
-	pooled, err := m.gap(feat)
+func (m *model) head(gn *genome.Genome, feat *G.Node, tensors tensorIndex) error {
+	blocks := m.spec.blocks
+	pooled, err := blocks.gap(feat)
 	if err == nil {
-		m.logits, err = m.dense(pooled, byID[gn.HeadID+".w"].node, byID[gn.HeadID+".b"].node)
+		w, b := tensors.node(gn.HeadID, genome.HeadWeight), tensors.node(gn.HeadID, genome.HeadBias)
+		m.logits, err = blocks.dense(pooled, w, b)
 	}
 	if err == nil {
-		m.loss, err = m.xent(m.logits, m.y)
+		m.loss, err = blocks.xent(m.logits, m.y)
 	}
 	if err != nil {
 		return fmt.Errorf("train: head %s: %w: %w", gn.HeadID, ErrBuild, err)
@@ -213,17 +222,40 @@ func (m *model) head(gn *genome.Genome, feat *G.Node, byID map[string]*param) er
 	return nil
 }
 
-// newParam creates the node of a trainable tensor. Batch-norm scale and shift are stored as [C];
-// the stock blocks need them as (1, C, 1, 1) so that they broadcast over NCHW.
+// newParam creates the node of a trainable tensor, of the shape the blocks want it in. Weight
+// decay applies to the conv kernels and the head's weight matrix.
 func (m *model) newParam(s genome.TensorSpec, salt string) *param {
-	shape := tensor.Shape(append([]int(nil), s.Shape...))
-	isBN := strings.Contains(s.ID, ".bn.")
-	if isBN && m.spec.stock {
-		shape = tensor.Shape{1, s.Shape[0], 1, 1}
-	}
+	shape := m.spec.blocks.paramShape(s)
 	v := tensor.New(tensor.Of(m.spec.dtype), tensor.WithShape(shape...))
 	n := G.NewTensor(m.g, m.spec.dtype, len(shape), G.WithShape(shape...), G.WithName(salt+s.ID), G.WithValue(v))
-	return &param{spec: s, node: n, value: v, decay: strings.HasSuffix(s.ID, ".w")}
+	decay := s.Role == genome.ConvKernel || s.Role == genome.HeadWeight
+	return &param{spec: s, node: n, value: v, decay: decay}
+}
+
+// tensorKey finds a tensor of the genome by its owner and role.
+type tensorKey struct {
+	owner string
+	role  genome.TensorRole
+}
+
+// tensorOf is one tensor of the genome, with its parameter when it is trainable.
+type tensorOf struct {
+	spec  genome.TensorSpec
+	param *param // nil for the running statistics
+}
+
+// tensorIndex holds every tensor of the genome being built.
+type tensorIndex map[tensorKey]tensorOf
+
+// spec returns the spec of owner's tensor of role r.
+func (ix tensorIndex) spec(owner string, r genome.TensorRole) genome.TensorSpec {
+	return ix[tensorKey{owner, r}].spec
+}
+
+// node returns the graph node of owner's trainable tensor of role r. The genome listed it in
+// Tensors, so it exists.
+func (ix tensorIndex) node(owner string, r genome.TensorRole) *G.Node {
+	return ix[tensorKey{owner, r}].param.node
 }
 
 // close releases the machine and drops the model's references to it, to the graph and to the

@@ -82,7 +82,7 @@ func naiveBNReLU(x *t4, st map[string]*checkpoint.Tensor, v string, batchStats b
 	out := newT4(x.n, x.c, x.h, x.w)
 	cnt := float64(x.n * x.h * x.w)
 	for c := range x.c {
-		mean, variance := float64(st[v+".bn.mean"].Data[c]), float64(st[v+".bn.var"].Data[c])
+		mean, variance := float64(st[genome.TensorID(v, genome.BNMean)].Data[c]), float64(st[genome.TensorID(v, genome.BNVar)].Data[c])
 		if batchStats {
 			mean, variance = 0, 0
 			for n := range x.n {
@@ -99,7 +99,7 @@ func naiveBNReLU(x *t4, st map[string]*checkpoint.Tensor, v string, batchStats b
 			}
 			variance /= cnt
 		}
-		g, b := float64(st[v+".bn.gamma"].Data[c]), float64(st[v+".bn.beta"].Data[c])
+		g, b := float64(st[genome.TensorID(v, genome.BNGamma)].Data[c]), float64(st[genome.TensorID(v, genome.BNBeta)].Data[c])
 		for n := range x.n {
 			for i := range x.h * x.w {
 				y := (*x.at(n, c, i/x.w, i%x.w)-mean)/math.Sqrt(variance+eps)*g + b
@@ -124,7 +124,7 @@ func naiveLogits(g *genome.Genome, st map[string]*checkpoint.Tensor, x []float32
 		e, _ := g.PrimaryIn(v.ID)
 		h := vals[e.From]
 		if e.Kind == genome.Conv {
-			h = naiveConv(h, st[e.ID+".w"], e.Stride())
+			h = naiveConv(h, st[genome.TensorID(e.ID, genome.ConvKernel)], e.Stride())
 		}
 		sum := newT4(h.n, h.c, h.h, h.w)
 		copy(sum.d, h.d)
@@ -140,7 +140,7 @@ func naiveLogits(g *genome.Genome, st map[string]*checkpoint.Tensor, x []float32
 		vals[v.ID] = sum
 	}
 	o := vals[g.OutputVertex().ID]
-	w, bias := st[g.HeadID+".w"], st[g.HeadID+".b"]
+	w, bias := st[genome.TensorID(g.HeadID, genome.HeadWeight)], st[genome.TensorID(g.HeadID, genome.HeadBias)]
 	k := g.Classes
 	logits := make([]float64, b*k)
 	for n := range b {

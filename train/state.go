@@ -21,11 +21,11 @@ func (m *model) setState(st map[string]*checkpoint.Tensor) error {
 		copyInto(p.value, t.Data)
 	}
 	for _, b := range m.stats {
-		mean, err := lookup(st, b.vertex+".bn.mean", []int{b.size()})
+		mean, err := lookup(st, b.mean.ID, b.mean.Shape)
 		if err != nil {
 			return err
 		}
-		variance, err := lookup(st, b.vertex+".bn.var", []int{b.size()})
+		variance, err := lookup(st, b.variance.ID, b.variance.Shape)
 		if err != nil {
 			return err
 		}
@@ -44,8 +44,8 @@ func (m *model) state() map[string]*checkpoint.Tensor {
 	}
 	for _, b := range m.stats {
 		mean, variance := b.running()
-		st[b.vertex+".bn.mean"] = &checkpoint.Tensor{Shape: []int{len(mean)}, Data: mean}
-		st[b.vertex+".bn.var"] = &checkpoint.Tensor{Shape: []int{len(variance)}, Data: variance}
+		st[b.mean.ID] = &checkpoint.Tensor{Shape: []int{len(mean)}, Data: mean}
+		st[b.variance.ID] = &checkpoint.Tensor{Shape: []int{len(variance)}, Data: variance}
 	}
 	return st
 }

@@ -35,7 +35,7 @@ func BenchmarkStep(b *testing.B) {
 }
 
 func benchStep(b *testing.B, g *genome.Genome, batch int, stock bool) {
-	m, err := buildModel(g, buildSpec{batch: batch, dtype: tensor.Float32, training: true, bnDecay: 0.9, bnEps: 1e-3, stock: stock})
+	m, err := buildModel(g, buildSpec{batch: batch, dtype: tensor.Float32, training: true, bnDecay: 0.9, bnEps: 1e-3, blocks: blocksFor(stock)})
 	if err != nil {
 		b.Fatal(err)
 	}

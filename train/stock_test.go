@@ -12,7 +12,7 @@ import (
 	"evo/train/checkpoint"
 )
 
-// The custom ops of train/ops replace stock-gorgonia compositions (buildSpec.stock). These
+// The custom ops of train/ops replace stock-gorgonia compositions (stockOps). These
 // tests train the same networks from the same tensors on the same batches both ways and compare
 // the loss trajectories, the batch-norm running statistics and the final weights.
 
@@ -51,11 +51,11 @@ func referenceNets(t *testing.T) []struct {
 
 // trajectory trains g for steps SGD steps from st on deterministic random batches and returns
 // the loss of every step, the final state, and every trainable tensor at the model's own
-// precision. stock builds the stock-gorgonia blocks; runAll runs the machine through RunAll
-// instead of the synchronous tape runner.
-func trajectory(t *testing.T, g *genome.Genome, st map[string]*checkpoint.Tensor, dt tensor.Dtype, batch, steps int, stock, runAll bool) ([]float64, map[string]*checkpoint.Tensor, map[string][]float64) {
+// precision. blocks builds the network (nil: the custom ops); runAll runs the machine through
+// RunAll instead of the synchronous tape runner.
+func trajectory(t *testing.T, g *genome.Genome, st map[string]*checkpoint.Tensor, dt tensor.Dtype, batch, steps int, blocks blockBuilder, runAll bool) ([]float64, map[string]*checkpoint.Tensor, map[string][]float64) {
 	t.Helper()
-	m, err := buildModel(g, buildSpec{batch: batch, dtype: dt, training: true, bnDecay: 0.9, bnEps: 1e-3, stock: stock})
+	m, err := buildModel(g, buildSpec{batch: batch, dtype: dt, training: true, bnDecay: 0.9, bnEps: 1e-3, blocks: blocks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +110,8 @@ func TestCustomOpsMatchStock(t *testing.T) {
 		}{{tensor.Float32, 1e-4, 1e-3}, {tensor.Float64, 1e-9, 1e-7}} {
 			t.Run(fmt.Sprintf("%s/b%d/%dx%d/%v", c.name, c.batch, c.g.Input.H, c.g.Input.W, tc.dt), func(t *testing.T) {
 				st := randomState(t, c.g, 5)
-				fast, fastSt, _ := trajectory(t, c.g, st, tc.dt, c.batch, steps, false, false)
-				stock, stockSt, _ := trajectory(t, c.g, st, tc.dt, c.batch, steps, true, false)
+				fast, fastSt, _ := trajectory(t, c.g, st, tc.dt, c.batch, steps, nil, false)
+				stock, stockSt, _ := trajectory(t, c.g, st, tc.dt, c.batch, steps, stockOps{}, false)
 				worst := 0.0
 				for i := range fast {
 					worst = max(worst, math.Abs(fast[i]-stock[i]))
@@ -120,9 +120,10 @@ func TestCustomOpsMatchStock(t *testing.T) {
 					}
 				}
 				worstStat, worstParam := 0.0, 0.0
-				for id, want := range stockSt {
-					got := fastSt[id]
-					stat := hasSuffix(id, ".bn.mean") || hasSuffix(id, ".bn.var")
+				specs, _ := c.g.Tensors()
+				for _, s := range specs {
+					id, want, got := s.ID, stockSt[s.ID], fastSt[s.ID]
+					stat := !s.Trainable
 					for j, w := range want.Data {
 						d := math.Abs(float64(got.Data[j] - w))
 						if stat {

@@ -24,8 +24,8 @@ func TestTapeRunner(t *testing.T) {
 			for _, stock := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/%v/stock=%v", c.name, dt, stock), func(t *testing.T) {
 					st := randomState(t, c.g, 7)
-					syncLoss, syncState, syncSt := trajectory(t, c.g, st, dt, c.batch, 5, stock, false)
-					allLoss, allState, allSt := trajectory(t, c.g, st, dt, c.batch, 5, stock, true)
+					syncLoss, syncState, syncSt := trajectory(t, c.g, st, dt, c.batch, 5, blocksFor(stock), false)
+					allLoss, allState, allSt := trajectory(t, c.g, st, dt, c.batch, 5, blocksFor(stock), true)
 					withState(syncSt, syncState)
 					withState(allSt, allState)
 					for i := range syncLoss {

@@ -72,7 +72,7 @@ func train(ctx context.Context, g *genome.Genome, parent *checkpoint.Checkpoint,
 	if err := m.setState(start); err != nil {
 		return res, err
 	}
-	res.StepFLOPs = graphFLOPs(m.g, true).Total() + sgdFLOPsPerParam*res.Params
+	res.StepFLOPs = graphFLOPs(m.g).Total() + sgdFLOPsPerParam*res.Params
 
 	if err := fit(ctx, m, g, d, c, rng, &res); err != nil {
 		return res, err
@@ -147,7 +147,7 @@ func validate(ctx context.Context, m *model, g *genome.Genome, d *data.Dataset, 
 		return err
 	}
 	defer e.m.close()
-	res.EvalBatchFLOPs = graphFLOPs(e.m.g, false).Total()
+	res.EvalBatchFLOPs = graphFLOPs(e.m.g).Total()
 	pred, finite, err := e.predict(ctx, d, d.Val, n)
 	if err != nil {
 		return err

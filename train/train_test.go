@@ -144,7 +144,7 @@ func TestFLOPsMatchGenome(t *testing.T) {
 
 func testFLOPsMatchGenome(t *testing.T, g *genome.Genome, stock bool) {
 	const b = 50
-	m, err := buildModel(g, buildSpec{batch: b, dtype: tensor.Float32, training: true, bnDecay: 0.9, bnEps: 1e-3, stock: stock})
+	m, err := buildModel(g, buildSpec{batch: b, dtype: tensor.Float32, training: true, bnDecay: 0.9, bnEps: 1e-3, blocks: blocksFor(stock)})
 	if err == nil {
 		defer m.close()
 	}
@@ -170,7 +170,10 @@ func testFLOPsMatchGenome(t *testing.T, g *genome.Genome, stock bool) {
 	shapes, _ := g.Shapes()
 	c := int64(shapes[g.OutputVertex().ID].C)
 	wantMM += b * 2 * c * int64(g.Classes) * 3 // forward, weight gradient, input gradient
-	f := graphFLOPs(m.g, true)
+	f := graphFLOPs(m.g)
+	if stock {
+		f = stockGraphFLOPs(t, m.g, true)
+	}
 	if f.MatMul != wantMM {
 		t.Fatalf("graph matrix-product FLOPs %d, genome's conv+fc %d", f.MatMul, wantMM)
 	}

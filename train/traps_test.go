@@ -43,7 +43,7 @@ func wantGAP(x *tensor.Dense) []float64 {
 	return out
 }
 
-// Trap 1: Mean over two axes is silently wrong; globalAvgPool reshapes and reduces one axis.
+// Trap 1: Mean over two axes is silently wrong; stockOps.gap reshapes and reduces one axis.
 func TestTrap1MeanOverTwoAxes(t *testing.T) {
 	xv := randTensor(rand.New(rand.NewPCG(1, 0)), 2, 3, 4, 5)
 	want := wantGAP(xv)
@@ -69,8 +69,8 @@ func TestTrap1MeanOverTwoAxes(t *testing.T) {
 	} else {
 		t.Logf("stock Mean(x, 2, 3) off by %.3g (trap 1 present)", maxDiff(stock, want))
 	}
-	if d := maxDiff(run(globalAvgPool), want); d > 1e-12 {
-		t.Fatalf("globalAvgPool off by %v", d)
+	if d := maxDiff(run(stockOps{}.gap), want); d > 1e-12 {
+		t.Fatalf("stockOps.gap off by %v", d)
 	}
 }
 
@@ -85,7 +85,7 @@ func maxDiff(a, b []float64) float64 {
 	return m
 }
 
-// Trap 2: GlobalAveragePool2D has no gradient; globalAvgPool has one (checked numerically by
+// Trap 2: GlobalAveragePool2D has no gradient; stockOps.gap has one (checked numerically by
 // TestGradientFiniteDifferences).
 func TestTrap2GlobalAveragePoolGradient(t *testing.T) {
 	grad := func(f func(*G.Node) (*G.Node, error)) (err error) {
@@ -116,8 +116,8 @@ func TestTrap2GlobalAveragePoolGradient(t *testing.T) {
 	} else {
 		t.Logf("stock GlobalAveragePool2D: %v (trap 2 present)", err)
 	}
-	if err := grad(globalAvgPool); err != nil {
-		t.Fatalf("globalAvgPool has no gradient: %v", err)
+	if err := grad(stockOps{}.gap); err != nil {
+		t.Fatalf("stockOps.gap has no gradient: %v", err)
 	}
 }
 
@@ -308,7 +308,7 @@ func TestTrap5StateAcrossRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := m.state()
-	v := gn.Vertices[1].ID + ".bn.var"
+	v := genome.TensorID(gn.Vertices[1].ID, genome.BNVar)
 	if !slicesEqual(before[v].Data, after[v].Data) {
 		t.Fatal("evaluation changed the training model's running statistics")
 	}
@@ -319,7 +319,7 @@ func TestTrap5StateAcrossRuns(t *testing.T) {
 		t.Fatalf("switching modes changed the running variance %v → %v", before[v].Data, kept)
 	}
 	// Stock behaviour: SetTraining(true) resets them.
-	ms, err := buildModel(gn, buildSpec{batch: 3, dtype: tensor.Float64, training: true, bnDecay: 0.9, bnEps: 1e-3, stock: true})
+	ms, err := buildModel(gn, buildSpec{batch: 3, dtype: tensor.Float64, training: true, bnDecay: 0.9, bnEps: 1e-3, blocks: stockOps{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,9 +327,8 @@ func TestTrap5StateAcrossRuns(t *testing.T) {
 	if err := ms.setState(before); err != nil {
 		t.Fatal(err)
 	}
-	op := ms.stats[0].stock
-	_ = op.SetTraining(false)
-	_ = op.SetTraining(true)
+	_ = ms.stats[0].setTraining(false)
+	_ = ms.stats[0].setTraining(true)
 	if wiped := ms.state()[v].Data; slicesEqual(wiped, before[v].Data) {
 		t.Logf("SetTraining(true) kept the running statistics: trap 5 may be fixed")
 	} else {

@@ -147,7 +147,7 @@ func (b *builder) input() string {
 // top/left and the extra row/column at the bottom/right.
 func (b *builder) conv(e genome.Edge, x string, in genome.Shape) (string, error) {
 	kh, kw, s := e.FilterH(), e.FilterW(), e.Stride()
-	w, err := b.weight(e.ID+".w", []int{e.Channels, in.C, kh, kw})
+	w, err := b.weight(genome.TensorID(e.ID, genome.ConvKernel), []int{e.Channels, in.C, kh, kw})
 	if err != nil {
 		return "", err
 	}
@@ -166,8 +166,8 @@ func (b *builder) conv(e genome.Edge, x string, in genome.Shape) (string, error)
 // bnReLU adds batch normalisation with the running statistics of vertex v, then a ReLU.
 func (b *builder) bnReLU(v, x string, c int) (string, error) {
 	in := []string{x}
-	for _, t := range []string{"gamma", "beta", "mean", "var"} {
-		name, err := b.weight(v+".bn."+t, []int{c})
+	for _, r := range []genome.TensorRole{genome.BNGamma, genome.BNBeta, genome.BNMean, genome.BNVar} {
+		name, err := b.weight(genome.TensorID(v, r), []int{c})
 		if err != nil {
 			return "", err
 		}
@@ -220,11 +220,11 @@ func (b *builder) gather(name, x string, axis int, idx []int) string {
 // head adds global average pooling, a flatten and the fully-connected layer.
 func (b *builder) head(x string, c int) error {
 	h := b.g.HeadID
-	w, err := b.weight(h+".w", []int{c, b.g.Classes})
+	w, err := b.weight(genome.TensorID(h, genome.HeadWeight), []int{c, b.g.Classes})
 	if err != nil {
 		return err
 	}
-	bias, err := b.weight(h+".b", []int{b.g.Classes})
+	bias, err := b.weight(genome.TensorID(h, genome.HeadBias), []int{b.g.Classes})
 	if err != nil {
 		return err
 	}

@@ -137,7 +137,7 @@ func randomCheckpoint(t *testing.T, g *genome.Genome, seed int64) *checkpoint.Ch
 		tt := &checkpoint.Tensor{Shape: s.Shape, Data: make([]float32, numel(s.Shape))}
 		for i := range tt.Data {
 			tt.Data[i] = float32(rng.NormFloat64())
-			if strings.HasSuffix(s.ID, ".bn.var") {
+			if s.Role == genome.BNVar {
 				tt.Data[i] = float32(0.5 + rng.Float64())
 			}
 		}

@@ -22,7 +22,8 @@ func TestDenseGradFiniteDiff(t *testing.T) {
 	checkFiniteDiff(t, vals, []int{0, 1, 2}, 20, denseBuild)
 }
 
-// TestDenseMatchesStock compares with the stock Mul + BroadcastAdd (train/layers.go dense).
+// TestDenseMatchesStock compares with the stock Mul + BroadcastAdd (stockOps.dense in
+// train/stockops_test.go).
 func TestDenseMatchesStock(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
 		t.Run(dt.String(), func(t *testing.T) {

@@ -37,7 +37,8 @@ func xentRun(t *testing.T, z, y *tensor.Dense, build func(z, y *gorgonia.Node) (
 	return f64s(t, cv)[0], f64s(t, dz)
 }
 
-// stockXent is the stock composition SoftmaxXent replaces (train/layers.go softmaxXent).
+// stockXent is the stock composition SoftmaxXent replaces (stockOps.xent in
+// train/stockops_test.go).
 func stockXent(z, y *gorgonia.Node) (*gorgonia.Node, error) {
 	lsm, err := gorgonia.LogSoftMax(z)
 	if err != nil {
