@@ -88,26 +88,29 @@ func TestServeInBrowser(t *testing.T) {
 	ctx, tcancel := context.WithTimeout(ctx, 90*time.Second) // a hang guard only
 	defer tcancel()
 
-	// The overview, then the same page a little later, without reloading it.
-	trained := func() int {
+	// The overview, then the same page a little later, without reloading it. A live update
+	// swaps the page's main part, so a read that lands mid-swap finds no number: read again.
+	trained := func() (int, bool) {
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#trained")))
 		if err != nil {
 			t.Fatalf("read the trained count: %v", err)
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			t.Fatalf("trained count %q: %v", s, err)
-		}
-		return n
+		return n, err == nil
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#trained"))); err != nil {
 		t.Fatalf("open the overview: %v", err)
 	}
-	first := trained()
-	var now int
+	var first, now int
+	waitFor(t, 30*time.Second, "a trained count on the overview", func() bool {
+		n, ok := trained()
+		first = n
+		return ok
+	})
 	waitFor(t, 60*time.Second, "the trained count to rise on the open page", func() bool {
-		now = trained()
-		return now > first && now >= 3
+		n, ok := trained()
+		now = n
+		return ok && now > first && now >= 3
 	})
 	t.Logf("trained count on the open page: %d, then %d", first, now)
 
