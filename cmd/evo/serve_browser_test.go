@@ -89,11 +89,15 @@ func TestServeInBrowser(t *testing.T) {
 	defer tcancel()
 
 	// The overview, then the same page a little later, without reloading it. A live update
-	// swaps the page's main part, so a read that lands mid-swap finds no number: read again.
+	// swaps the page's main part, so a read that lands mid-swap finds no node or no number: read
+	// again.
 	trained := func() (int, bool) {
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#trained")))
 		if err != nil {
-			t.Fatalf("read the trained count: %v", err)
+			if ctx.Err() != nil {
+				t.Fatalf("read the trained count: %v", err)
+			}
+			return 0, false // the node was swapped out under the query
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		return n, err == nil
@@ -123,23 +127,29 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, filepath.Join(shots, "dashboard-overview.png"))
 
-	// The leaderboard, then a click on its first individual.
+	// The leaderboard, then a click on its first individual. A live update may swap the page's
+	// main part between two protocol calls, so the link is read and clicked in one script, and
+	// the individual page is read in one script too.
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/leaderboard"), chromedp.WaitVisible(chromedp.CSS("a.ind"))); err != nil {
 		t.Fatalf("the leaderboard: %v", err)
 	}
-	id, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("a.ind")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("a.ind")), chromedp.WaitVisible(chromedp.CSS("#lineage"))); err != nil {
+	var id string
+	waitFor(t, 30*time.Second, "a click on the leaderboard's first individual", func() bool {
+		id = evaluate[string](t, ctx, `(() => { const a = document.querySelector('a.ind'); if (!a) return ''; const id = a.textContent; a.click(); return id; })()`)
+		return id != ""
+	})
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#lineage"))); err != nil {
 		t.Fatalf("from the leaderboard to an individual: %v", err)
 	}
-	title, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1 .id")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	nodes := evaluate[int](t, ctx, `document.querySelectorAll('#lineage li.node').length`)
-	archSVG := evaluate[int](t, ctx, `document.querySelectorAll('#architecture svg rect').length`)
+	page := evaluate[struct {
+		Title        string
+		Nodes, Boxes int
+	}](t, ctx, `(() => ({
+		title: (document.querySelector('h1 .id') || {}).textContent || '',
+		nodes: document.querySelectorAll('#lineage li.node').length,
+		boxes: document.querySelectorAll('#architecture svg rect').length,
+	}))()`)
+	title, nodes, archSVG := page.Title, page.Nodes, page.Boxes
 	if strings.TrimSpace(title) != strings.TrimSpace(id) {
 		t.Errorf("clicked %q, the page shows %q", id, title)
 	}
