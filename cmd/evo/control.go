@@ -55,7 +55,7 @@ func runControl(c *cli.Context) error {
 	var ctl population.Control
 	if c.IsSet("mutations") || c.Bool("reset-weights") || c.Bool("stop") || c.Bool("resume") || budget || c.Bool("budgets-from-experiment") {
 		now := time.Now()
-		ctl, err = population.SetControl(e.store, now, func(ctl *population.Control) {
+		ctl, err = population.SetControl(e.Store, now, func(ctl *population.Control) {
 			if c.IsSet("mutations") {
 				ctl.MutationsPerChild = c.Int("mutations")
 			}
@@ -86,7 +86,7 @@ func runControl(c *cli.Context) error {
 			}
 		})
 	} else {
-		ctl, err = population.ReadControl(e.store)
+		ctl, err = population.ReadControl(e.Store)
 	}
 	if err != nil {
 		return err
@@ -99,7 +99,7 @@ func runControl(c *cli.Context) error {
 		m = fmt.Sprint(ctl.MutationsPerChild)
 	}
 	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s (reset epoch %d)\nstop requested:      %v\n",
-		m, e.cfg.MutationsPerChild, text.Time(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
-	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", text.LimitsLine(ctl, e.populationConfigFromFile()))
+		m, e.Cfg.MutationsPerChild, text.Time(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
+	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", text.LimitsLine(ctl, e.Budgets()))
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,15 +84,15 @@ func useRecordedData(c *cli.Context, cfg *settings.Config) {
 // workerData loads the data set of a worker. With a recorded data directory it never
 // downloads: the data set was staged once by `evo data`, and a worker that does not find it
 // must not start fetching its own copy next to hundreds of others.
-func workerData(c *cli.Context, e *experiment) (*data.Dataset, error) {
-	if e.cfg.DataDir == "" {
-		return loadData(c.Context, c, e.cfg.Dataset, c.App.ErrWriter)
+func workerData(c *cli.Context, e *experiment.Experiment) (*data.Dataset, error) {
+	if e.Cfg.DataDir == "" {
+		return loadData(c.Context, c, e.Cfg.Dataset, c.App.ErrWriter)
 	}
 	dir := c.Path("data")
-	d, err := data.Load(c.Context, e.cfg.Dataset, data.Options{Dir: dir, Progress: c.App.ErrWriter})
+	d, err := data.Load(c.Context, e.Cfg.Dataset, data.Options{Dir: dir, Progress: c.App.ErrWriter})
 	if errors.Is(err, data.ErrMissing) {
 		return nil, fmt.Errorf("data set %s is missing from %s (recorded in %s/experiment.json): stage it once with `evo data --data %s --dataset %s`, then start the workers again: %w",
-			e.cfg.Dataset, dir, e.root.Dir(), dir, e.cfg.Dataset, err)
+			e.Cfg.Dataset, dir, e.Root.Dir(), dir, e.Cfg.Dataset, err)
 	}
 	return d, err
 }

@@ -35,11 +35,11 @@ func runDraw(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	in, err := e.individualArg(c, "")
+	in, err := individualArg(c, e, "")
 	if err != nil {
 		return err
 	}
-	g, _, err := e.genomeOf(in)
+	g, _, err := e.Genome(in)
 	if err != nil {
 		return err
 	}

@@ -61,14 +61,14 @@ func runEnsemble(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	top, err := e.top(k)
+	top, err := e.Top(k)
 	if err != nil {
 		return err
 	}
 	if len(top) < k {
 		fmt.Fprintf(c.App.ErrWriter, "evo: only %d trained individuals are alive: the ensemble has %d members, not %d\n", len(top), len(top), k)
 	}
-	d, err := loadData(c.Context, c, e.cfg.Dataset, c.App.ErrWriter)
+	d, err := loadData(c.Context, c, e.Cfg.Dataset, c.App.ErrWriter)
 	if err != nil {
 		return err
 	}
@@ -77,11 +77,11 @@ func runEnsemble(c *cli.Context) error {
 	r := ensembleReport{Dataset: d.Name, Split: split, Examples: s.Len(), Top: len(top)}
 	preds := make([][]int, len(top))
 	for i, in := range top {
-		g, err := e.loadGenome(in.Meta.ID)
+		g, err := e.LoadGenome(in.Meta.ID)
 		if err != nil {
 			return err
 		}
-		ck, err := e.loadWeights(in.Meta.ID)
+		ck, err := e.LoadWeights(in.Meta.ID)
 		if err != nil {
 			return err
 		}

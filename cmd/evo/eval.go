@@ -66,19 +66,19 @@ func runEval(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	in, err := e.individualArg(c, "best")
+	in, err := individualArg(c, e, "best")
 	if err != nil {
 		return err
 	}
-	g, _, err := e.genomeOf(in)
+	g, _, err := e.Genome(in)
 	if err != nil {
 		return err
 	}
-	ck, err := e.weightsOf(in)
+	ck, err := e.Weights(in)
 	if err != nil {
 		return err
 	}
-	d, err := loadData(c.Context, c, e.cfg.Dataset, c.App.ErrWriter)
+	d, err := loadData(c.Context, c, e.Cfg.Dataset, c.App.ErrWriter)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -44,15 +45,15 @@ func runExport(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	in, err := e.individualArg(c, "")
+	in, err := individualArg(c, e, "")
 	if err != nil {
 		return err
 	}
-	g, _, err := e.genomeOf(in)
+	g, _, err := e.Genome(in)
 	if err != nil {
 		return err
 	}
-	ck, err := e.weightsOf(in)
+	ck, err := e.Weights(in)
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func runExport(c *cli.Context) error {
 		return err
 	}
 	m := in.Meta
-	files, err := export.Files(g, ck, export.Info{ID: m.ID, Experiment: e.root.Dir(), Dataset: e.cfg.Dataset,
+	files, err := export.Files(g, ck, export.Info{ID: m.ID, Experiment: e.Root.Dir(), Dataset: e.Cfg.Dataset,
 		Fitness: m.Fitness, Generation: m.Generation, Steps: m.Steps, LearningRate: m.LearningRate,
 		Normalisation: normalisation(c, e), Record: record}, c.Bool("npy"))
 	if err != nil {
@@ -89,14 +90,14 @@ func runExport(c *cli.Context) error {
 
 // normalisation describes the input normalisation of the experiment's data set with its
 // per-channel constants, when the data set is at hand (it is never downloaded for an export).
-func normalisation(c *cli.Context, e *experiment) string {
+func normalisation(c *cli.Context, e *experiment.Experiment) string {
 	const how = "pixel bytes divided by 255, then normalised\n" +
 		"  per channel with the mean and standard deviation of the training split"
 	dir, err := data.Locate(c.Path("data"))
 	if err != nil {
 		return how + " (the data set was not found, so the constants are not given here:\n  `evo export --data DIR` adds them).\n"
 	}
-	d, err := data.Load(c.Context, e.cfg.Dataset, data.Options{Dir: dir})
+	d, err := data.Load(c.Context, e.Cfg.Dataset, data.Options{Dir: dir})
 	if err != nil {
 		return how + " (the data set was not found, so the constants are not given here:\n  `evo export --data DIR` adds them).\n"
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"os"
 	"strconv"
@@ -19,7 +20,7 @@ import (
 )
 
 // exportONNX writes the individual as one ONNX model file (evo export --format onnx).
-func exportONNX(c *cli.Context, e *experiment, in population.Individual, g *genome.Genome, ck *checkpoint.Checkpoint) error {
+func exportONNX(c *cli.Context, e *experiment.Experiment, in population.Individual, g *genome.Genome, ck *checkpoint.Checkpoint) error {
 	out := c.Path("output")
 	if out == "" {
 		out = "evo-" + in.Meta.ID + ".onnx"
@@ -31,10 +32,10 @@ func exportONNX(c *cli.Context, e *experiment, in population.Individual, g *geno
 	}
 	o := onnx.Options{
 		Doc: fmt.Sprintf("evo individual %s of the experiment %s (%s), validation accuracy %.4f",
-			in.Meta.ID, e.root.Dir(), e.cfg.Dataset, in.Meta.Fitness),
+			in.Meta.ID, e.Root.Dir(), e.Cfg.Dataset, in.Meta.Fitness),
 		Metadata: map[string]string{
 			"evo.id":      in.Meta.ID,
-			"evo.dataset": e.cfg.Dataset,
+			"evo.dataset": e.Cfg.Dataset,
 			"evo.fitness": strconv.FormatFloat(in.Meta.Fitness, 'g', -1, 64),
 			"evo.input":   "normalised",
 		},
@@ -73,14 +74,14 @@ func exportONNX(c *cli.Context, e *experiment, in population.Individual, g *geno
 
 // exportDataset loads the experiment's data set for its normalisation constants; it is never
 // downloaded for an export.
-func exportDataset(c *cli.Context, e *experiment) (*data.Dataset, error) {
+func exportDataset(c *cli.Context, e *experiment.Experiment) (*data.Dataset, error) {
 	dir, err := data.Locate(c.Path("data"))
 	if err == nil {
 		var d *data.Dataset
-		if d, err = data.Load(c.Context, e.cfg.Dataset, data.Options{Dir: dir}); err == nil {
+		if d, err = data.Load(c.Context, e.Cfg.Dataset, data.Options{Dir: dir}); err == nil {
 			return d, nil
 		}
 	}
 	return nil, fmt.Errorf("export: the ONNX graph starts with the input normalisation of the %s data set, which was not found: pass --data DIR, or --no-normalise for a model that takes normalised inputs: %w",
-		e.cfg.Dataset, err)
+		e.Cfg.Dataset, err)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"time"
 
@@ -60,7 +61,7 @@ func runGC(c *cli.Context) error {
 		if err != nil && c.Context.Err() == nil {
 			// One failed pass (ENOSPC on the GC log, an unreachable mount) must not end the
 			// collector: the next pass retries, and the graveyard only grows meanwhile.
-			e.log.Warn("gc pass failed; retrying", "every", c.Duration("every"), "err", err)
+			e.Log.Warn("gc pass failed; retrying", "every", c.Duration("every"), "err", err)
 		}
 		select {
 		case <-c.Context.Done():
@@ -71,18 +72,18 @@ func runGC(c *cli.Context) error {
 }
 
 // gcPass plans and executes one collection and prints what it did.
-func gcPass(c *cli.Context, e *experiment, opts storage.GCOptions) error {
-	plan, err := e.root.PlanGC(c.Context, opts)
+func gcPass(c *cli.Context, e *experiment.Experiment, opts storage.GCOptions) error {
+	plan, err := e.Root.PlanGC(c.Context, opts)
 	if err != nil {
 		return err
 	}
-	res, err := e.root.ExecuteGC(c.Context, plan)
+	res, err := e.Root.ExecuteGC(c.Context, plan)
 	if err != nil {
 		return err
 	}
 	var ix population.IndexResult
 	if !opts.DryRun {
-		if ix, err = population.UpdateIndex(e.store, c.Bool("reindex"), time.Now()); err != nil {
+		if ix, err = population.UpdateIndex(e.Store, c.Bool("reindex"), time.Now()); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"io"
 	"strconv"
@@ -46,7 +47,7 @@ func runRun(c *cli.Context) error {
 	}
 	defer e.Close()
 	// Load (and if needed download) the data once here, so the workers do not race to fetch it.
-	d, err := loadData(ctx, c, e.cfg.Dataset, c.App.ErrWriter)
+	d, err := loadData(ctx, c, e.Cfg.Dataset, c.App.ErrWriter)
 	if err != nil {
 		return err
 	}
@@ -59,15 +60,15 @@ func runRun(c *cli.Context) error {
 		return fmt.Errorf("--workers %d: need at least 1", n)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "evo: %s on %s (%d train / %d validation / %d test), population %d, %d steps per individual, %d workers × %d threads\n",
-		e.root.Dir(), d.Name, d.Train.Len(), d.Val.Len(), d.Test.Len(), e.cfg.Population, e.cfg.Steps, n, c.Int("threads"))
+		e.Root.Dir(), d.Name, d.Train.Len(), d.Val.Len(), d.Test.Len(), e.Cfg.Population, e.Cfg.Steps, n, c.Int("threads"))
 
 	// A budget of the experiment's totals that is already reached, or a stop in force, ends the
 	// run before any worker starts: say so, with the numbers and how to go on.
-	st, err := population.Status(e.store, time.Now())
+	st, err := population.Status(e.Store, time.Now())
 	if err != nil {
 		return err
 	}
-	lim := st.Control.Limits(e.populationConfigFromFile())
+	lim := st.Control.Limits(e.Budgets())
 	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", text.BudgetLine(lim, st.Trained, st.FLOPsTotal))
 	if st.Control.Stop {
 		fmt.Fprintf(c.App.ErrWriter, "evo: not started: %s\n", population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal))
@@ -87,8 +88,8 @@ func runRun(c *cli.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- procs.Supervise(runCtx, e.log, i, e.root.LogDir(), func(name string) []string {
-				return []string{"worker", "--dir", e.root.Dir(), "--data", dataDir, "--download=false", "--name", name,
+			errs <- procs.Supervise(runCtx, e.Log, i, e.Root.LogDir(), func(name string) []string {
+				return []string{"worker", "--dir", e.Root.Dir(), "--data", dataDir, "--download=false", "--name", name,
 					"--threads", strconv.Itoa(c.Int("threads")), "--log-level", c.String("log-level"),
 					"--wall-start", runStart.Format(time.RFC3339Nano)}
 			})
@@ -96,7 +97,7 @@ func runRun(c *cli.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	go population.CollectLoop(runCtx, e.root, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")}, e.log)
+	go population.CollectLoop(runCtx, e.Root, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")}, e.Log)
 
 	progress := newProgress(c.App.ErrWriter, e, runStart)
 	tick := time.NewTicker(progress.Every)
@@ -127,27 +128,27 @@ loop:
 }
 
 // whyStopped says why the workers of a run ended, from what the experiment says now.
-func whyStopped(ctx context.Context, e *experiment, runStart time.Time) string {
+func whyStopped(ctx context.Context, e *experiment.Experiment, runStart time.Time) string {
 	if ctx.Err() != nil {
-		return fmt.Sprintf("interrupted; resume with `evo run --dir %s`", e.root.Dir())
+		return fmt.Sprintf("interrupted; resume with `evo run --dir %s`", e.Root.Dir())
 	}
-	st, err := population.Status(e.store, time.Now())
+	st, err := population.Status(e.Store, time.Now())
 	if err != nil {
 		return fmt.Sprintf("all workers ended; the status is unreadable (%v)", err)
 	}
-	lim := st.Control.Limits(e.populationConfigFromFile())
+	lim := st.Control.Limits(e.Budgets())
 	if st.Control.Stop {
 		return population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal)
 	}
 	if reason, msg := lim.Reached(st.Trained, st.FLOPsTotal, time.Since(runStart)); reason != "" {
 		return msg
 	}
-	return fmt.Sprintf("all workers ended before a budget was reached; see their logs in %s", e.root.LogDir())
+	return fmt.Sprintf("all workers ended before a budget was reached; see their logs in %s", e.Root.LogDir())
 }
 
 // createOrResume initialises --dir, or reopens it when it already holds an experiment. Config
 // flags given for an existing experiment must agree with its experiment.json.
-func createOrResume(c *cli.Context) (*experiment, error) {
+func createOrResume(c *cli.Context) (*experiment.Experiment, error) {
 	dir := c.Path("dir")
 	if storage.IsExperiment(dir) {
 		e, err := openExperiment(c)
@@ -160,9 +161,9 @@ func createOrResume(c *cli.Context) (*experiment, error) {
 				e.Close()
 				return nil, err
 			}
-			want.DataDir = e.cfg.DataDir // where the data lives is not a setting of the evolution
+			want.DataDir = e.Cfg.DataDir // where the data lives is not a setting of the evolution
 			a, errA := want.Encode()
-			b, errB := e.cfg.Encode()
+			b, errB := e.Cfg.Encode()
 			if err := errors.Join(errA, errB); err != nil {
 				e.Close()
 				return nil, fmt.Errorf("compare the settings with %s/experiment.json: %w", dir, err)
@@ -197,23 +198,23 @@ func flagsGiven(c *cli.Context) bool {
 }
 
 // summarise prints the final state, the best individual and its test accuracy.
-func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Dataset) error {
-	st, err := population.Status(e.store, time.Now())
+func summarise(ctx context.Context, c *cli.Context, e *experiment.Experiment, d *data.Dataset) error {
+	st, err := population.Status(e.Store, time.Now())
 	if err != nil {
 		return err
 	}
-	s := text.RunSummary{Dir: e.root.Dir(), Status: st}
+	s := text.RunSummary{Dir: e.Root.Dir(), Status: st}
 	if st.Best.ID != "" {
-		in, err := population.Show(e.store, st.Best.ID)
+		in, err := population.Show(e.Store, st.Best.ID)
 		if err != nil {
 			return err
 		}
 		s.Best = &in
-		g, err := e.loadGenome(st.Best.ID)
+		g, err := e.LoadGenome(st.Best.ID)
 		if err != nil {
 			return err
 		}
-		ck, err := e.loadWeights(st.Best.ID)
+		ck, err := e.LoadWeights(st.Best.ID)
 		if err != nil {
 			return err
 		}
@@ -230,16 +231,16 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Datas
 }
 
 // newProgress shows the run's status line every so often, its wall budget counted from start.
-func newProgress(w io.Writer, e *experiment, start time.Time) *text.Progress {
+func newProgress(w io.Writer, e *experiment.Experiment, start time.Time) *text.Progress {
 	return text.NewProgress(w, func() (string, error) {
-		st, err := population.Status(e.store, time.Now())
+		st, err := population.Status(e.Store, time.Now())
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
-				e.log.Warn("status", "err", err)
+				e.Log.Warn("status", "err", err)
 			}
 			return "", err
 		}
-		cfg := e.populationConfigFromFile()
+		cfg := e.Budgets()
 		l := st.Control.Limits(cfg)
 		cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, start
 		d, ok := st.Remaining(cfg, time.Now())

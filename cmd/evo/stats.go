@@ -32,7 +32,7 @@ func runStats(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	st, err := population.MutationStatsOf(e.store)
+	st, err := population.MutationStatsOf(e.Store)
 	if err != nil {
 		return err
 	}

@@ -27,18 +27,18 @@ func runStatus(c *cli.Context) error {
 	defer e.Close()
 	var wake <-chan struct{}
 	if c.Bool("watch") {
-		wake = e.root.Watch(c.Context, c.Duration("every"))
+		wake = e.Root.Watch(c.Context, c.Duration("every"))
 	}
 	for {
 		shown := time.Now()
-		r, err := population.Status(e.store, time.Now())
+		r, err := population.Status(e.Store, time.Now())
 		if err != nil {
 			return err
 		}
 		if c.Bool("json") {
 			err = printJSON(c, r)
 		} else {
-			err = text.Status(c.App.Writer, r, e.root.Dir(), e.cfg, e.populationConfigFromFile(), e.root.GraveyardUsage, time.Now())
+			err = text.Status(c.App.Writer, r, e.Root.Dir(), e.Cfg, e.Budgets(), e.Root.GraveyardUsage, time.Now())
 		}
 		if err != nil || !c.Bool("watch") {
 			return err
@@ -57,15 +57,5 @@ func runStatus(c *cli.Context) error {
 		if !c.Bool("json") {
 			fmt.Fprintln(c.App.Writer)
 		}
-	}
-}
-
-// populationConfigFromFile is the population config with only the budget fields, which is all
-// Remaining needs (the data set is not loaded for status).
-func (e *experiment) populationConfigFromFile() population.Config {
-	return population.Config{
-		MaxIndividuals: e.cfg.MaxIndividuals,
-		MaxFLOPs:       e.cfg.MaxFLOPs,
-		MaxWall:        time.Duration(e.cfg.MaxWall),
 	}
 }

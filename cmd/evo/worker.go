@@ -52,18 +52,18 @@ func runWorker(c *cli.Context) error {
 	if name == "" {
 		name = storage.NewWorkerID()
 	}
-	log := e.log.With("worker", name) // population.NewWorker adds worker= to its own lines
-	pcfg := e.cfg.PopulationConfig(d)
+	log := e.Log.With("worker", name) // population.NewWorker adds worker= to its own lines
+	pcfg := e.Cfg.PopulationConfig(d)
 	if t := c.Timestamp("wall-start"); t != nil {
 		pcfg.WallStart = *t
 	}
 	pcfg.ControlPoll = c.Duration("control-poll")
-	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.TrainConfig(log), log: log}
-	w, err := population.NewWorker(e.store, trainer, pcfg, name, e.log, time.Now)
+	trainer := &gorgoniaTrainer{data: d, cfg: e.Cfg.TrainConfig(log), log: log}
+	w, err := population.NewWorker(e.Store, trainer, pcfg, name, e.Log, time.Now)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
 	}
-	log.Info("worker starting", "dir", e.root.Dir(), "dataset", d.Name, "seed", w.Seed(),
+	log.Info("worker starting", "dir", e.Root.Dir(), "dataset", d.Name, "seed", w.Seed(),
 		"threads", runtime.GOMAXPROCS(0), "pid", os.Getpid())
 	err = w.Run(ctx)
 	if interrupted(err) {
