@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/models"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,7 +17,6 @@ import (
 	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
-	"evo/train"
 	"evo/train/data"
 )
 
@@ -210,19 +210,11 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment.Experiment, d 
 			return err
 		}
 		s.Best = &in
-		g, err := e.LoadGenome(st.Best.ID)
-		if err != nil {
-			return err
-		}
-		ck, err := e.LoadWeights(st.Best.ID)
-		if err != nil {
-			return err
-		}
-		acc, _, err := train.Evaluate(ctx, g, ck, d, d.Test, 0)
+		r, err := models.Eval(ctx, e, in, d, "test")
 		if err != nil {
 			return fmt.Errorf("test accuracy of %s: %w", st.Best.ID, err)
 		}
-		s.TestAccuracy, s.TestExamples = &acc, d.Test.Len()
+		s.TestAccuracy, s.TestExamples = &r.Accuracy, r.Examples
 	}
 	if c.Bool("json") {
 		return printJSON(c, s)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"evo/cmd/evo/internal/models"
 	"fmt"
 	"os"
 	"runtime"
@@ -58,7 +59,7 @@ func runWorker(c *cli.Context) error {
 		pcfg.WallStart = *t
 	}
 	pcfg.ControlPoll = c.Duration("control-poll")
-	trainer := &gorgoniaTrainer{data: d, cfg: e.Cfg.TrainConfig(log), log: log}
+	trainer := &models.Trainer{Data: d, Cfg: e.Cfg.TrainConfig(log), Log: log}
 	w, err := population.NewWorker(e.Store, trainer, pcfg, name, e.Log, time.Now)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
