@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"evo/cmd/evo/internal/experiment"
 	"evo/cmd/evo/internal/models"
+	"evo/cmd/evo/internal/runner"
 	"fmt"
-	"io"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"evo/cmd/evo/internal/procs"
 	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
@@ -64,86 +61,30 @@ func runRun(c *cli.Context) error {
 
 	// A budget of the experiment's totals that is already reached, or a stop in force, ends the
 	// run before any worker starts: say so, with the numbers and how to go on.
-	st, err := population.Status(e.Store, time.Now())
+	budgets, blocked, err := runner.Preflight(e)
 	if err != nil {
 		return err
 	}
-	lim := st.Control.Limits(e.Budgets())
-	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", text.BudgetLine(lim, st.Trained, st.FLOPsTotal))
-	if st.Control.Stop {
-		fmt.Fprintf(c.App.ErrWriter, "evo: not started: %s\n", population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal))
-		return summarise(ctx, c, e, d)
-	}
-	if reason, msg := lim.Reached(st.Trained, st.FLOPsTotal, 0); reason != "" {
-		fmt.Fprintf(c.App.ErrWriter, "evo: nothing to do: %s\n", msg)
+	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", budgets)
+	if blocked != "" {
+		fmt.Fprintf(c.App.ErrWriter, "evo: %s\n", blocked)
 		return summarise(ctx, c, e, d)
 	}
 
 	runStart := time.Now().UTC()
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- procs.Supervise(runCtx, e.Log, i, e.Root.LogDir(), func(name string) []string {
-				return []string{"worker", "--dir", e.Root.Dir(), "--data", dataDir, "--download=false", "--name", name,
-					"--threads", strconv.Itoa(c.Int("threads")), "--log-level", c.String("log-level"),
-					"--wall-start", runStart.Format(time.RFC3339Nano)}
-			})
-		}()
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	go population.CollectLoop(runCtx, e.Root, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")}, e.Log)
-
-	progress := newProgress(c.App.ErrWriter, e, runStart)
-	tick := time.NewTicker(progress.Every)
-	defer tick.Stop()
-loop:
-	for {
-		select {
-		case <-done:
-			break loop
-		case <-tick.C:
-			progress.Show()
-		}
-	}
-	progress.Finish()
-	cancel()
-	close(errs)
-	var firstErr error
-	for err := range errs {
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
-	fmt.Fprintf(c.App.ErrWriter, "evo: stopped: %s\n", whyStopped(ctx, e, runStart))
+	runErr := runner.Run(ctx, e, runner.Options{Workers: n, GCEvery: c.Duration("gc-every"),
+		GC:       storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")},
+		Progress: c.App.ErrWriter, Start: runStart,
+		Args: func(name string) []string {
+			return []string{"worker", "--dir", e.Root.Dir(), "--data", dataDir, "--download=false", "--name", name,
+				"--threads", strconv.Itoa(c.Int("threads")), "--log-level", c.String("log-level"),
+				"--wall-start", runStart.Format(time.RFC3339Nano)}
+		}})
+	fmt.Fprintf(c.App.ErrWriter, "evo: stopped: %s\n", runner.WhyStopped(ctx, e, runStart))
 	if err := summarise(context.WithoutCancel(ctx), c, e, d); err != nil {
 		return err
 	}
-	return firstErr
-}
-
-// whyStopped says why the workers of a run ended, from what the experiment says now.
-func whyStopped(ctx context.Context, e *experiment.Experiment, runStart time.Time) string {
-	if ctx.Err() != nil {
-		return fmt.Sprintf("interrupted; resume with `evo run --dir %s`", e.Root.Dir())
-	}
-	st, err := population.Status(e.Store, time.Now())
-	if err != nil {
-		return fmt.Sprintf("all workers ended; the status is unreadable (%v)", err)
-	}
-	lim := st.Control.Limits(e.Budgets())
-	if st.Control.Stop {
-		return population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal)
-	}
-	if reason, msg := lim.Reached(st.Trained, st.FLOPsTotal, time.Since(runStart)); reason != "" {
-		return msg
-	}
-	return fmt.Sprintf("all workers ended before a budget was reached; see their logs in %s", e.Root.LogDir())
+	return runErr
 }
 
 // createOrResume initialises --dir, or reopens it when it already holds an experiment. Config
@@ -161,14 +102,12 @@ func createOrResume(c *cli.Context) (*experiment.Experiment, error) {
 				e.Close()
 				return nil, err
 			}
-			want.DataDir = e.Cfg.DataDir // where the data lives is not a setting of the evolution
-			a, errA := want.Encode()
-			b, errB := e.Cfg.Encode()
-			if err := errors.Join(errA, errB); err != nil {
+			same, err := want.SameEvolution(e.Cfg)
+			if err != nil {
 				e.Close()
-				return nil, fmt.Errorf("compare the settings with %s/experiment.json: %w", dir, err)
+				return nil, fmt.Errorf("%s/experiment.json: %w", dir, err)
 			}
-			if string(a) != string(b) {
+			if !same {
 				e.Close()
 				return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): resume it with `evo run --dir %s` and no settings flags, or use another --dir", dir, dir, dir)
 			}
@@ -220,22 +159,4 @@ func summarise(ctx context.Context, c *cli.Context, e *experiment.Experiment, d 
 		return printJSON(c, s)
 	}
 	return text.Summary(c.App.Writer, s)
-}
-
-// newProgress shows the run's status line every so often, its wall budget counted from start.
-func newProgress(w io.Writer, e *experiment.Experiment, start time.Time) *text.Progress {
-	return text.NewProgress(w, func() (string, error) {
-		st, err := population.Status(e.Store, time.Now())
-		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				e.Log.Warn("status", "err", err)
-			}
-			return "", err
-		}
-		cfg := e.Budgets()
-		l := st.Control.Limits(cfg)
-		cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, start
-		d, ok := st.Remaining(cfg, time.Now())
-		return text.ProgressLine(st, d, ok), nil
-	})
 }
