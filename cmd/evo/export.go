@@ -76,7 +76,7 @@ func runExport(c *cli.Context) error {
 	m := in.Meta
 	files, err := export.Files(g, ck, export.Info{ID: m.ID, Experiment: e.Root.Dir(), Dataset: e.Cfg.Dataset,
 		Fitness: m.Fitness, Generation: m.Generation, Steps: m.Steps, LearningRate: m.LearningRate,
-		Normalisation: normalisation(c, e), Record: record}, c.Bool("npy"))
+		Normalisation: export.Normalisation(normalisationData(c, e)), Record: record}, c.Bool("npy"))
 	if err != nil {
 		return err
 	}
@@ -88,18 +88,11 @@ func runExport(c *cli.Context) error {
 	return nil
 }
 
-// normalisation describes the input normalisation of the experiment's data set with its
-// per-channel constants, when the data set is at hand (it is never downloaded for an export).
-func normalisation(c *cli.Context, e *experiment.Experiment) string {
-	const how = "pixel bytes divided by 255, then normalised\n" +
-		"  per channel with the mean and standard deviation of the training split"
-	dir, err := data.Locate(c.Path("data"))
+// normalisationData is the experiment's data set when it is at hand, else nil.
+func normalisationData(c *cli.Context, e *experiment.Experiment) *data.Dataset {
+	d, err := exportDataset(c, e)
 	if err != nil {
-		return how + " (the data set was not found, so the constants are not given here:\n  `evo export --data DIR` adds them).\n"
+		return nil
 	}
-	d, err := data.Load(c.Context, e.Cfg.Dataset, data.Options{Dir: dir})
-	if err != nil {
-		return how + " (the data set was not found, so the constants are not given here:\n  `evo export --data DIR` adds them).\n"
-	}
-	return fmt.Sprintf("%s:\n    x = (byte/255 - mean[c]) / std[c], mean = %v, std = %v\n", how, d.Mean, d.Std)
+	return d
 }
