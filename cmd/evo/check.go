@@ -1,6 +1,7 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/text"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -41,15 +42,7 @@ func runCheck(c *cli.Context) error {
 			return err
 		}
 	} else {
-		for _, p := range problems {
-			fmt.Fprintln(c.App.Writer, p.String())
-		}
-		switch {
-		case len(problems) == 0:
-			fmt.Fprintf(c.App.Writer, "%s: clean\n", e.Root.Dir())
-		case repaired:
-			fmt.Fprintf(c.App.Writer, "%d problems; bad entries moved to %s/quarantine/\n", len(problems), e.Root.Dir())
-		}
+		text.Check(c.App.Writer, e.Root.Dir(), problems, repaired)
 	}
 	if len(problems) > 0 && !repaired {
 		return fmt.Errorf("%d problems in %s: `evo check --repair` moves the bad entries to quarantine/", len(problems), e.Root.Dir())

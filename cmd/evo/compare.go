@@ -2,6 +2,7 @@ package main
 
 import (
 	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/text"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -75,11 +76,6 @@ func runCompare(c *cli.Context) error {
 	if c.Bool("json") {
 		return printJSON(c, map[string]any{"groups": groups, "runs": runs})
 	}
-	w := c.App.Writer
-	fmt.Fprintf(w, "%-16s %4s  %-26s %10s %9s %11s\n", "label", "runs", "best validation mean [range]", "FLOPs", "wall (s)", "individuals")
-	for _, g := range groups {
-		fmt.Fprintf(w, "%-16s %4d  %.4f [%.4f, %.4f]       %10.3g %9.0f %11.0f\n", g.Label, g.Runs,
-			g.Best.Mean, g.Best.Min, g.Best.Max, g.FLOPs.Mean, g.Seconds.Mean, g.Individuals.Mean)
-	}
+	text.Comparison(c.App.Writer, groups)
 	return nil
 }

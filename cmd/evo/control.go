@@ -83,12 +83,6 @@ func runControl(c *cli.Context) error {
 	if c.Bool("json") {
 		return printJSON(c, ctl)
 	}
-	m := "experiment's setting"
-	if ctl.MutationsPerChild > 0 {
-		m = fmt.Sprint(ctl.MutationsPerChild)
-	}
-	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s (reset epoch %d)\nstop requested:      %v\n",
-		m, e.Cfg.MutationsPerChild, text.Time(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
-	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", text.LimitsLine(ctl, e.Budgets()))
+	text.Control(c.App.Writer, ctl, e.Cfg.MutationsPerChild, e.Budgets())
 	return nil
 }

@@ -12,7 +12,6 @@ import (
 	"evo/storage"
 )
 
-// maxGraveyardFlag caps the graveyard's bytes; `evo gc` and the collector of `evo run` use it.
 func gcCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "gc",
@@ -73,20 +72,11 @@ func runGC(c *cli.Context) error {
 
 // gcPass plans and executes one collection and prints what it did.
 func gcPass(c *cli.Context, e *experiment.Experiment, opts storage.GCOptions) error {
-	plan, err := e.Root.PlanGC(c.Context, opts)
+	col, err := population.Collect(c.Context, e.Root, opts, c.Bool("reindex"), time.Now())
 	if err != nil {
 		return err
 	}
-	res, err := e.Root.ExecuteGC(c.Context, plan)
-	if err != nil {
-		return err
-	}
-	var ix population.IndexResult
-	if !opts.DryRun {
-		if ix, err = population.UpdateIndex(e.Store, c.Bool("reindex"), time.Now()); err != nil {
-			return err
-		}
-	}
+	plan, res, ix := col.Plan, col.Result, col.Index
 	if c.Bool("json") {
 		if err := printJSON(c, map[string]any{"plan": plan.Items, "result": res, "unproven": plan.Unproven, "index": ix}); err != nil {
 			return err
