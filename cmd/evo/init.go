@@ -1,9 +1,8 @@
 package main
 
 import (
-	"errors"
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -11,7 +10,6 @@ import (
 	"evo/cmd/evo/internal/settings"
 	"evo/cmd/evo/internal/text"
 	"evo/storage"
-	"evo/train/data"
 )
 
 func initCommand() *cli.Command {
@@ -31,7 +29,10 @@ func runInit(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := recordDataDir(c, cfg); err != nil {
+	if c.IsSet("data") {
+		err = cfg.RecordDataDir(c.Path("data"))
+	}
+	if err != nil {
 		return withExitCode(exitCannotStart, err)
 	}
 	root, err := initExperiment(c, cfg)
@@ -49,30 +50,9 @@ func runInit(c *cli.Context) error {
 
 // initExperiment creates or reopens --dir with cfg.
 func initExperiment(c *cli.Context, cfg *settings.Config) (*storage.Root, error) {
-	if !validDataset(cfg.Dataset) {
-		return nil, fmt.Errorf("unknown data set %q: choose one of %s", cfg.Dataset, strings.Join(data.Names(), ", "))
-	}
-	b, err := cfg.Encode()
-	if err != nil {
-		return nil, err
-	}
-	dir := c.Path("dir")
 	offset, err := clockOffset()
 	if err != nil {
 		return nil, err
 	}
-	root, err := storage.Init(dir, b, storage.Options{Logger: newLogger(c), ClockOffset: offset})
-	if errors.Is(err, storage.ErrConfigMismatch) {
-		return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): use another --dir, or resume it with `evo run --dir %s` and no settings flags", dir, dir, dir)
-	}
-	return root, err
-}
-
-func validDataset(name string) bool {
-	for _, n := range data.Names() {
-		if n == name {
-			return true
-		}
-	}
-	return false
+	return experiment.Init(c.Path("dir"), cfg, storage.Options{Logger: newLogger(c), ClockOffset: offset})
 }

@@ -102,14 +102,9 @@ func createOrResume(c *cli.Context) (*experiment.Experiment, error) {
 				e.Close()
 				return nil, err
 			}
-			same, err := want.SameEvolution(e.Cfg)
-			if err != nil {
+			if err := e.CheckResume(want); err != nil {
 				e.Close()
-				return nil, fmt.Errorf("%s/experiment.json: %w", dir, err)
-			}
-			if !same {
-				e.Close()
-				return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): resume it with `evo run --dir %s` and no settings flags, or use another --dir", dir, dir, dir)
+				return nil, err
 			}
 		}
 		fmt.Fprintf(c.App.ErrWriter, "evo: resuming %s\n", dir)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"evo/cmd/evo/internal/models"
+	"evo/train/data"
 	"fmt"
 	"os"
 	"runtime"
@@ -45,7 +46,11 @@ func runWorker(c *cli.Context) error {
 		return withExitCode(exitCannotStart, err)
 	}
 	defer e.Close()
-	d, err := workerData(c, e)
+	dir, err := data.Locate(c.Path("data"))
+	if err != nil {
+		return withExitCode(exitCannotStart, err)
+	}
+	d, err := e.WorkerData(c.Context, dir, c.Bool("download"), c.App.ErrWriter)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
 	}

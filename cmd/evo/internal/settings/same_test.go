@@ -1,6 +1,9 @@
 package settings
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSameEvolution(t *testing.T) {
 	base, err := Preset("digits")
@@ -18,5 +21,22 @@ func TestSameEvolution(t *testing.T) {
 	other.Seed++
 	if same, err := base.SameEvolution(&other); err != nil || same {
 		t.Errorf("seeds differ: SameEvolution = %v, %v; want false", same, err)
+	}
+}
+
+func TestRecordDataDir(t *testing.T) {
+	c, err := Preset("digits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := c.RecordDataDir(dir); err != nil || c.DataDir != dir {
+		t.Errorf("RecordDataDir(%s): DataDir %q, %v", dir, c.DataDir, err)
+	}
+	if err := c.RecordDataDir(dir + "/missing"); err == nil || !strings.Contains(err.Error(), "evo data --data") {
+		t.Errorf("a missing directory: %v; want advice to stage the data set", err)
+	}
+	if c.DataDir != dir {
+		t.Errorf("a refused directory changed DataDir to %q", c.DataDir)
 	}
 }
