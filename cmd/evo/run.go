@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"evo/cmd/evo/internal/experiment"
-	"evo/cmd/evo/internal/models"
 	"evo/cmd/evo/internal/runner"
 	"fmt"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"evo/cmd/evo/internal/text"
-	"evo/population"
 	"evo/storage"
 	"evo/train/data"
 )
@@ -133,22 +131,9 @@ func flagsGiven(c *cli.Context) bool {
 
 // summarise prints the final state, the best individual and its test accuracy.
 func summarise(ctx context.Context, c *cli.Context, e *experiment.Experiment, d *data.Dataset) error {
-	st, err := population.Status(e.Store, time.Now())
+	s, err := runner.Summary(ctx, e, d)
 	if err != nil {
 		return err
-	}
-	s := text.RunSummary{Dir: e.Root.Dir(), Status: st}
-	if st.Best.ID != "" {
-		in, err := population.Show(e.Store, st.Best.ID)
-		if err != nil {
-			return err
-		}
-		s.Best = &in
-		r, err := models.Eval(ctx, e, in, d, "test")
-		if err != nil {
-			return fmt.Errorf("test accuracy of %s: %w", st.Best.ID, err)
-		}
-		s.TestAccuracy, s.TestExamples = &r.Accuracy, r.Examples
 	}
 	if c.Bool("json") {
 		return printJSON(c, s)

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -69,7 +67,7 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("--addr %s: cannot listen there (another dashboard on that port? choose one with --addr 127.0.0.1:PORT): %w", c.String("addr"), err)
 	}
-	opts.LoopbackOnly = loopback(ln.Addr())
+	opts.LoopbackOnly = dashboard.Loopback(ln.Addr())
 	srv, err := dashboard.New(opts)
 	if err != nil {
 		ln.Close()
@@ -79,22 +77,5 @@ func runServe(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "evo: warning: %s is reachable from the network and the dashboard has no login; bind 127.0.0.1 and use an SSH tunnel instead\n", ln.Addr())
 	}
 	fmt.Fprintf(c.App.ErrWriter, "evo: dashboard of %s at http://%s/ (Ctrl-C stops it)\n", e.Root.Dir(), ln.Addr())
-	go srv.Run(ctx)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer scancel()
-		hs.Shutdown(sctx)
-	}()
-	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-// loopback is true when addr is on a loopback interface only.
-func loopback(addr net.Addr) bool {
-	ta, ok := addr.(*net.TCPAddr)
-	return ok && ta.IP.IsLoopback()
+	return srv.Serve(ctx, ln)
 }

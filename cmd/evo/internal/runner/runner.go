@@ -6,6 +6,8 @@ package runner
 import (
 	"context"
 	"errors"
+	"evo/cmd/evo/internal/models"
+	"evo/train/data"
 	"fmt"
 	"io"
 	"sync"
@@ -132,4 +134,28 @@ func newProgress(w io.Writer, e *experiment.Experiment, start time.Time) *text.P
 		d, ok := st.Remaining(cfg, time.Now())
 		return text.ProgressLine(st, d, ok), nil
 	})
+}
+
+// Summary is the final state of e for `evo run`'s last words: its status, and the fittest
+// alive individual with its accuracy on the test split of d.
+func Summary(ctx context.Context, e *experiment.Experiment, d *data.Dataset) (text.RunSummary, error) {
+	st, err := population.Status(e.Store, time.Now())
+	if err != nil {
+		return text.RunSummary{}, err
+	}
+	s := text.RunSummary{Dir: e.Root.Dir(), Status: st}
+	if st.Best.ID == "" {
+		return s, nil
+	}
+	in, err := population.Show(e.Store, st.Best.ID)
+	if err != nil {
+		return text.RunSummary{}, err
+	}
+	s.Best = &in
+	r, err := models.Eval(ctx, e, in, d, "test")
+	if err != nil {
+		return text.RunSummary{}, fmt.Errorf("test accuracy of %s: %w", st.Best.ID, err)
+	}
+	s.TestAccuracy, s.TestExamples = &r.Accuracy, r.Examples
+	return s, nil
 }
