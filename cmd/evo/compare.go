@@ -57,20 +57,12 @@ func runCompare(c *cli.Context) error {
 		if title == "" {
 			title = runs[0].Dataset
 		}
-		base := strings.TrimSuffix(out, filepath.Ext(out))
-		for _, byFLOPs := range []bool{true, false} {
-			name := base + "-wall" + format
-			if byFLOPs {
-				name = base + "-flops" + format
-			}
-			p, err := plot.Comparison(title, groups, byFLOPs)
-			if err != nil {
-				return err
-			}
-			if err := plot.Save(p, name); err != nil {
-				return err
-			}
+		written, err := plot.SaveComparisons(title, groups, out)
+		for _, name := range written {
 			fmt.Fprintf(c.App.ErrWriter, "evo: wrote %s\n", name)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if c.Bool("json") {
