@@ -54,7 +54,7 @@ func loadData(ctx context.Context, c *cli.Context, name string, progress io.Writ
 	return data.Load(ctx, name, data.Options{Dir: dir, Download: c.Bool("download"), Progress: progress})
 }
 
-// exitOnSignal is true when err only says the command was interrupted.
+// interrupted is true when err only says the command was interrupted.
 func interrupted(err error) bool {
 	return errors.Is(err, context.Canceled)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/runner"
 	"fmt"
 	"time"
 
@@ -52,22 +53,15 @@ func runGC(c *cli.Context) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	for {
-		err := gcPass(c, e, opts)
-		if !c.Bool("loop") {
-			return err
-		}
-		if err != nil && c.Context.Err() == nil {
-			// One failed pass (ENOSPC on the GC log, an unreachable mount) must not end the
-			// collector: the next pass retries, and the graveyard only grows meanwhile.
-			e.Log.Warn("gc pass failed; retrying", "every", c.Duration("every"), "err", err)
-		}
-		select {
-		case <-c.Context.Done():
-			return nil
-		case <-time.After(c.Duration("every")):
-		}
+	if !c.Bool("loop") {
+		return gcPass(c, e, opts)
 	}
+	runner.Repeat(c.Context, c.Duration("every"), func() error { return gcPass(c, e, opts) }, func(err error) {
+		// One failed pass (ENOSPC on the GC log, an unreachable mount) must not end the
+		// collector: the next pass retries, and the graveyard only grows meanwhile.
+		e.Log.Warn("gc pass failed; retrying", "every", c.Duration("every"), "err", err)
+	})
+	return nil
 }
 
 // gcPass plans and executes one collection and prints what it did.

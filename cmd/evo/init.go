@@ -2,8 +2,6 @@ package main
 
 import (
 	"evo/cmd/evo/internal/experiment"
-	"fmt"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -40,11 +38,7 @@ func runInit(c *cli.Context) error {
 		return err
 	}
 	defer root.Close()
-	fmt.Fprintf(c.App.Writer, "experiment %s: preset %s, data set %s, population %d, %d steps per individual\n",
-		root.Dir(), cfg.Preset, cfg.Dataset, cfg.Population, cfg.Steps)
-	fmt.Fprintf(c.App.Writer, "budgets: individuals %s and FLOPs %s for the whole experiment, wall time %s for each run (change them later with `evo control --max-individuals/--max-flops/--max-wall`)\n",
-		text.CountLimit(cfg.MaxIndividuals), text.FLOPsLimit(cfg.MaxFLOPs), text.WallLimit(time.Duration(cfg.MaxWall)))
-	fmt.Fprintf(c.App.Writer, "start workers with `evo run --dir %s` (this machine) or `evo worker --dir %s` (clusters)\n", root.Dir(), root.Dir())
+	text.Init(c.App.Writer, root.Dir(), cfg)
 	return nil
 }
 

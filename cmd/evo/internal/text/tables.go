@@ -1,8 +1,10 @@
 package text
 
 import (
+	"evo/cmd/evo/internal/settings"
 	"fmt"
 	"io"
+	"time"
 
 	"evo/population"
 	"evo/storage"
@@ -52,4 +54,13 @@ func Control(w io.Writer, ctl population.Control, mutations int, budgets populat
 	fmt.Fprintf(w, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s (reset epoch %d)\nstop requested:      %v\n",
 		m, mutations, Time(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
 	fmt.Fprintf(w, "budgets:             %s\n", LimitsLine(ctl, budgets))
+}
+
+// Init writes what `evo init` created in dir and how to go on.
+func Init(w io.Writer, dir string, cfg *settings.Config) {
+	fmt.Fprintf(w, "experiment %s: preset %s, data set %s, population %d, %d steps per individual\n",
+		dir, cfg.Preset, cfg.Dataset, cfg.Population, cfg.Steps)
+	fmt.Fprintf(w, "budgets: individuals %s and FLOPs %s for the whole experiment, wall time %s for each run (change them later with `evo control --max-individuals/--max-flops/--max-wall`)\n",
+		CountLimit(cfg.MaxIndividuals), FLOPsLimit(cfg.MaxFLOPs), WallLimit(time.Duration(cfg.MaxWall)))
+	fmt.Fprintf(w, "start workers with `evo run --dir %s` (this machine) or `evo worker --dir %s` (clusters)\n", dir, dir)
 }

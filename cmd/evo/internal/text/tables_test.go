@@ -2,6 +2,7 @@ package text
 
 import (
 	"bytes"
+	"evo/cmd/evo/internal/settings"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,9 @@ func TestTables(t *testing.T) {
 	Control(&b, population.Control{MutationsPerChild: 4, ResetEpoch: 2, ResetAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Stop: true, MaxIndividuals: &n}, 1, population.Config{})
 	contains(t, "control", b.String(), "mutations per child: 4 (experiment.json: 1)", "reset epoch 2", "stop requested:      true", "budgets:")
+	b.Reset()
+	Init(&b, "/exp", &settings.Config{Preset: "digits", Dataset: "digits", Population: 20, Steps: 300, MaxIndividuals: 100})
+	contains(t, "init", b.String(), "experiment /exp: preset digits, data set digits, population 20, 300 steps", "individuals 100", "evo run --dir /exp")
 	b.Reset()
 	Control(&b, population.Control{}, 2, population.Config{})
 	contains(t, "the zero control", b.String(), "experiment's setting (experiment.json: 2)", "stop requested:      false")
