@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -33,14 +32,9 @@ func openExperiment(c *cli.Context) (*experiment.Experiment, error) {
 
 // newLogger writes text logs to stderr at --log-level (info when the command has no such flag).
 func newLogger(c *cli.Context) *slog.Logger {
-	level := slog.LevelInfo
-	switch strings.ToLower(c.String("log-level")) {
-	case "debug":
-		level = slog.LevelDebug
-	case "warn":
-		level = slog.LevelWarn
-	case "error":
-		level = slog.LevelError
+	level := slog.LevelInfo // also for a command without the flag, or a level it does not know
+	if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+		level = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
 }

@@ -2,14 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"evo/cmd/evo/internal/experiment"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
 
 	"evo/cmd/evo/internal/text"
 	"evo/storage"
-	"evo/train/data"
 	"evo/train/export"
 )
 
@@ -73,10 +71,14 @@ func runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	d, err := exportDataset(c, e)
+	if err != nil {
+		d = nil // not at hand: README.txt then says how to add the normalisation constants
+	}
 	m := in.Meta
 	files, err := export.Files(g, ck, export.Info{ID: m.ID, Experiment: e.Root.Dir(), Dataset: e.Cfg.Dataset,
 		Fitness: m.Fitness, Generation: m.Generation, Steps: m.Steps, LearningRate: m.LearningRate,
-		Normalisation: export.Normalisation(normalisationData(c, e)), Record: record}, c.Bool("npy"))
+		Normalisation: export.Normalisation(d), Record: record}, c.Bool("npy"))
 	if err != nil {
 		return err
 	}
@@ -86,13 +88,4 @@ func runExport(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "exported %s (validation accuracy %.4f, %d tensors, %s parameters) to %s/: %d files\n",
 		in.Meta.ID, in.Meta.Fitness, len(ck.Tensors), text.SI(float64(ck.Params())), out, len(files))
 	return nil
-}
-
-// normalisationData is the experiment's data set when it is at hand, else nil.
-func normalisationData(c *cli.Context, e *experiment.Experiment) *data.Dataset {
-	d, err := exportDataset(c, e)
-	if err != nil {
-		return nil
-	}
-	return d
 }
