@@ -68,7 +68,7 @@ func (e *Experiment) LoadGenome(id string) (*genome.Genome, error) {
 	}
 	g, err := genome.Decode(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s/population/%s/%s: %w", e.Root.Dir(), id, population.GenomeFile, err)
+		return nil, fmt.Errorf("%s of individual %s in %s: %w", population.GenomeFile, id, e.Root.Dir(), err)
 	}
 	return g, nil
 }
@@ -81,7 +81,7 @@ func (e *Experiment) LoadWeights(id string) (*checkpoint.Checkpoint, error) {
 	}
 	ck, err := checkpoint.Read(bytes.NewReader(b), checkpoint.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("%s/population/%s/%s: %w", e.Root.Dir(), id, population.WeightsFile, err)
+		return nil, fmt.Errorf("%s of individual %s in %s: %w", population.WeightsFile, id, e.Root.Dir(), err)
 	}
 	return ck, nil
 }
