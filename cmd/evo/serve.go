@@ -5,7 +5,6 @@ import (
 	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -50,15 +49,18 @@ func runServe(c *cli.Context) error {
 		Every:       time.Second,
 		Logger:      e.Log,
 	}
-	for _, arg := range c.StringSlice("compare") {
-		dir, label, _ := strings.Cut(arg, "=")
-		x, err := experiment.Open(dir, storage.Options{Logger: newLogger(c)},
-			fmt.Sprintf("--compare %s is not an experiment directory (no experiment.json): give directories made by `evo run` or `evo init`", dir))
+	compared, err := experiment.ParseDirLabels(c.StringSlice("compare"), nil)
+	if err != nil {
+		return err
+	}
+	for _, a := range compared {
+		x, err := experiment.Open(a.Dir, storage.Options{Logger: newLogger(c)},
+			fmt.Sprintf("--compare %s is not an experiment directory (no experiment.json): give directories made by `evo run` or `evo init`", a.Dir))
 		if err != nil {
 			return err
 		}
 		defer x.Close()
-		opts.Compare = append(opts.Compare, x.Dashboard(label))
+		opts.Compare = append(opts.Compare, x.Dashboard(a.Label))
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
