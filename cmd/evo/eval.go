@@ -2,6 +2,7 @@ package main
 
 import (
 	"evo/cmd/evo/internal/models"
+	"evo/train/data"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -36,11 +37,9 @@ func runEval(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := loadData(c.Context, c, e.Cfg.Dataset, c.App.ErrWriter)
-	if err != nil {
-		return err
-	}
-	r, err := models.Eval(c.Context, e, in, d, split)
+	r, err := models.Eval(c.Context, e, in, split, func() (*data.Dataset, error) {
+		return loadData(c.Context, c, e.Cfg.Dataset, c.App.ErrWriter)
+	})
 	if err != nil {
 		return err
 	}

@@ -46,9 +46,10 @@ type EvalReport struct {
 	Fitness float64 `json:"fitness"`
 }
 
-// Eval measures the accuracy of in (alive, or dead while its grave keeps its weights) on
-// split of d.
-func Eval(ctx context.Context, e *experiment.Experiment, in population.Individual, d *data.Dataset, split string) (EvalReport, error) {
+// Eval measures the accuracy of in (alive, or dead while its grave keeps its weights) on the
+// split of the data set load returns. load is called once the genome and weights are read, so
+// an individual without weights fails before a data set is loaded (or downloaded).
+func Eval(ctx context.Context, e *experiment.Experiment, in population.Individual, split string, load func() (*data.Dataset, error)) (EvalReport, error) {
 	if err := CheckSplit(split); err != nil {
 		return EvalReport{}, err
 	}
@@ -57,6 +58,10 @@ func Eval(ctx context.Context, e *experiment.Experiment, in population.Individua
 		return EvalReport{}, err
 	}
 	ck, err := e.Weights(in)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	d, err := load()
 	if err != nil {
 		return EvalReport{}, err
 	}

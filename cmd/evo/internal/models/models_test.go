@@ -22,7 +22,7 @@ func TestSplits(t *testing.T) {
 	if _, err := Ensemble(context.Background(), nil, nil, d, "test"); err == nil || !strings.Contains(err.Error(), "at least one member") {
 		t.Errorf("Ensemble of no members: %v", err)
 	}
-	if _, err := Eval(context.Background(), nil, population.Individual{}, d, "dev"); err == nil || !strings.Contains(err.Error(), "--split \"dev\"") {
+	if _, err := Eval(context.Background(), nil, population.Individual{}, "dev", func() (*data.Dataset, error) { return d, nil }); err == nil || !strings.Contains(err.Error(), "--split \"dev\"") {
 		t.Errorf("Eval on an unknown split: %v", err)
 	}
 }

@@ -152,7 +152,7 @@ func Summary(ctx context.Context, e *experiment.Experiment, d *data.Dataset) (te
 		return text.RunSummary{}, err
 	}
 	s.Best = &in
-	r, err := models.Eval(ctx, e, in, d, "test")
+	r, err := models.Eval(ctx, e, in, "test", func() (*data.Dataset, error) { return d, nil })
 	if err != nil {
 		return text.RunSummary{}, fmt.Errorf("test accuracy of %s: %w", st.Best.ID, err)
 	}
