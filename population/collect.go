@@ -22,15 +22,33 @@ func CollectLoop(ctx context.Context, root *storage.Root, every time.Duration, o
 			continue
 		}
 		last = time.Now()
-		plan, err := root.PlanGC(ctx, opts)
-		if err == nil {
-			_, err = root.ExecuteGC(ctx, plan)
-		}
-		if err == nil {
-			_, err = UpdateIndex(FromStorage(root), false, time.Now())
-		}
-		if err != nil && ctx.Err() == nil {
+		if _, err := Collect(ctx, root, opts, false, time.Now()); err != nil && ctx.Err() == nil {
 			log.Warn("garbage collection", "err", err)
 		}
 	}
+}
+
+// Collection is what one pass of Collect planned and did.
+type Collection struct {
+	Plan   *storage.GCPlan
+	Result storage.GCResult
+	// Index says whether the history index was written; zero on a dry run.
+	Index IndexResult
+}
+
+// Collect runs one pass of root's garbage collector with opts (plan, then execute), then,
+// unless opts.DryRun, brings the history index up to date (rewriting it anyway with reindex).
+func Collect(ctx context.Context, root *storage.Root, opts storage.GCOptions, reindex bool, now time.Time) (Collection, error) {
+	var c Collection
+	var err error
+	if c.Plan, err = root.PlanGC(ctx, opts); err != nil {
+		return c, err
+	}
+	if c.Result, err = root.ExecuteGC(ctx, c.Plan); err != nil {
+		return c, err
+	}
+	if !opts.DryRun {
+		c.Index, err = UpdateIndex(FromStorage(root), reindex, now)
+	}
+	return c, err
 }

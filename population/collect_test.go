@@ -50,3 +50,39 @@ func TestCollectLoop(t *testing.T) {
 		t.Errorf("the collector removed alive individuals: %v %v", ids, err)
 	}
 }
+
+// TestCollect: a dry run removes nothing and writes no index; a real pass writes the index,
+// and reindex rewrites it even when it is recent.
+func TestCollect(t *testing.T) {
+	cfg := testConfig(4)
+	cfg.MaxIndividuals = 8
+	root := newRoot(t)
+	defer root.Close()
+	for _, err := range runWorkers(context.Background(), t, FromStorage(root), newFakeTrainer(), cfg, 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	dry, err := Collect(ctx, root, storage.GCOptions{Grace: storage.NoGrace, DryRun: true}, true, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dry.Plan.Items) == 0 || dry.Result.Removed != 0 || dry.Index.Written {
+		t.Errorf("dry run: %d planned, %d removed, index written %v; want a plan, nothing removed, no index",
+			len(dry.Plan.Items), dry.Result.Removed, dry.Index.Written)
+	}
+	c, err := Collect(ctx, root, storage.GCOptions{Grace: storage.NoGrace}, false, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Result.Removed != len(dry.Plan.Items) || !c.Index.Written {
+		t.Errorf("pass: removed %d of %d planned, index written %v", c.Result.Removed, len(dry.Plan.Items), c.Index.Written)
+	}
+	if again, err := Collect(ctx, root, storage.GCOptions{}, false, time.Now()); err != nil || again.Index.Written {
+		t.Errorf("a pass right after: index written %v (%v); want it left alone", again.Index.Written, err)
+	}
+	if again, err := Collect(ctx, root, storage.GCOptions{}, true, time.Now()); err != nil || !again.Index.Written {
+		t.Errorf("reindex: index written %v (%v); want it rewritten", again.Index.Written, err)
+	}
+}

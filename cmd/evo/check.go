@@ -1,6 +1,7 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/text"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -25,13 +26,13 @@ func runCheck(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	problems, err := e.root.Check(c.Context)
+	problems, err := e.Root.Check(c.Context)
 	if err != nil {
 		return err
 	}
 	repaired := false
 	if c.Bool("repair") && len(problems) > 0 {
-		if err := e.root.Repair(c.Context, problems); err != nil {
+		if err := e.Root.Repair(c.Context, problems); err != nil {
 			return fmt.Errorf("repair: %w", err)
 		}
 		repaired = true
@@ -41,18 +42,10 @@ func runCheck(c *cli.Context) error {
 			return err
 		}
 	} else {
-		for _, p := range problems {
-			fmt.Fprintln(c.App.Writer, p.String())
-		}
-		switch {
-		case len(problems) == 0:
-			fmt.Fprintf(c.App.Writer, "%s: clean\n", e.root.Dir())
-		case repaired:
-			fmt.Fprintf(c.App.Writer, "%d problems; bad entries moved to %s/quarantine/\n", len(problems), e.root.Dir())
-		}
+		text.Check(c.App.Writer, e.Root.Dir(), problems, repaired)
 	}
 	if len(problems) > 0 && !repaired {
-		return fmt.Errorf("%d problems in %s: `evo check --repair` moves the bad entries to quarantine/", len(problems), e.root.Dir())
+		return fmt.Errorf("%d problems in %s: `evo check --repair` moves the bad entries to quarantine/", len(problems), e.Root.Dir())
 	}
 	return nil
 }

@@ -1,17 +1,16 @@
 package main
 
 import (
-	"errors"
+	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/text"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/population/plot"
-	"evo/storage"
 )
 
 func compareCommand() *cli.Command {
@@ -35,9 +34,9 @@ func runCompare(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return fmt.Errorf("evo compare needs at least one experiment directory: evo compare DIR[=LABEL]")
 	}
-	labels := c.StringSlice("label")
-	if len(labels) > 0 && len(labels) != c.NArg() {
-		return fmt.Errorf("--label given %d times for %d directories: give one per directory, in order, or none", len(labels), c.NArg())
+	args, err := experiment.ParseDirLabels(c.Args().Slice(), c.StringSlice("label"))
+	if err != nil {
+		return err
 	}
 	out := c.Path("output")
 	format := strings.ToLower(filepath.Ext(out))
@@ -45,12 +44,8 @@ func runCompare(c *cli.Context) error {
 		return fmt.Errorf("-o %s: the extension must be .png or .svg", out)
 	}
 	var runs []population.CompareRun
-	for i, arg := range c.Args().Slice() {
-		dir, label, _ := strings.Cut(arg, "=")
-		if len(labels) > 0 {
-			label = labels[i]
-		}
-		r, err := loadCompareRun(c, dir, label)
+	for _, a := range args {
+		r, err := experiment.CompareRun(a.Dir, a.Label, newLogger(c))
 		if err != nil {
 			return err
 		}
@@ -62,58 +57,17 @@ func runCompare(c *cli.Context) error {
 		if title == "" {
 			title = runs[0].Dataset
 		}
-		base := strings.TrimSuffix(out, filepath.Ext(out))
-		for _, byFLOPs := range []bool{true, false} {
-			name := base + "-wall" + format
-			if byFLOPs {
-				name = base + "-flops" + format
-			}
-			p, err := plot.Comparison(title, groups, byFLOPs)
-			if err != nil {
-				return err
-			}
-			if err := plot.Save(p, name); err != nil {
-				return err
-			}
+		written, err := plot.SaveComparisons(title, groups, out)
+		for _, name := range written {
 			fmt.Fprintf(c.App.ErrWriter, "evo: wrote %s\n", name)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if c.Bool("json") {
 		return printJSON(c, map[string]any{"groups": groups, "runs": runs})
 	}
-	w := c.App.Writer
-	fmt.Fprintf(w, "%-16s %4s  %-26s %10s %9s %11s\n", "label", "runs", "best validation mean [range]", "FLOPs", "wall (s)", "individuals")
-	for _, g := range groups {
-		fmt.Fprintf(w, "%-16s %4d  %.4f [%.4f, %.4f]       %10.3g %9.0f %11.0f\n", g.Label, g.Runs,
-			g.Best.Mean, g.Best.Min, g.Best.Max, g.FLOPs.Mean, g.Seconds.Mean, g.Individuals.Mean)
-	}
+	text.Comparison(c.App.Writer, groups)
 	return nil
-}
-
-// loadCompareRun reads one experiment's curve; label defaults to its arm.
-func loadCompareRun(c *cli.Context, dir, label string) (population.CompareRun, error) {
-	root, err := storage.Open(dir, storage.Options{Logger: newLogger(c)})
-	if err != nil {
-		if errors.Is(err, storage.ErrNotExperiment) {
-			return population.CompareRun{}, fmt.Errorf("%s is not an experiment directory (no experiment.json): give directories made by `evo run` or `evo init`", dir)
-		}
-		return population.CompareRun{}, err
-	}
-	defer root.Close()
-	cfg, err := settings.Decode(root.Config())
-	if err != nil {
-		return population.CompareRun{}, fmt.Errorf("%s/%w", dir, err)
-	}
-	curve, err := population.CurveOf(population.FromStorage(root))
-	if err != nil {
-		return population.CompareRun{}, fmt.Errorf("%s: %w", dir, err)
-	}
-	if curve.Individuals == 0 {
-		return population.CompareRun{}, fmt.Errorf("%s: no individual has been trained yet: nothing to compare", dir)
-	}
-	if label == "" {
-		label = population.Arm(cfg.Selection, !cfg.InheritWeights)
-	}
-	return population.CompareRun{Dir: dir, Label: label, Dataset: cfg.Dataset, Curve: curve, Best: curve.Best,
-		BestID: curve.BestID, FLOPs: curve.FLOPs, Seconds: curve.Seconds, Count: curve.Individuals}, nil
 }

@@ -52,41 +52,30 @@ func runControl(c *cli.Context) error {
 		return fmt.Errorf("budgets must not be negative (--max-individuals %d, --max-flops %g, --max-wall %s): 0 means no limit",
 			c.Int("max-individuals"), c.Float64("max-flops"), c.Duration("max-wall"))
 	}
+	ch := population.ControlChange{ResetWeights: c.Bool("reset-weights"), Stop: c.Bool("stop"), Resume: c.Bool("resume"),
+		BudgetsFromExperiment: c.Bool("budgets-from-experiment")}
+	if c.IsSet("mutations") {
+		n := c.Int("mutations")
+		ch.MutationsPerChild = &n
+	}
+	if c.IsSet("max-individuals") {
+		n := c.Int("max-individuals")
+		ch.MaxIndividuals = &n
+	}
+	if c.IsSet("max-flops") {
+		f := c.Float64("max-flops")
+		ch.MaxFLOPs = &f
+	}
+	if c.IsSet("max-wall") {
+		d := population.Duration(c.Duration("max-wall"))
+		ch.MaxWall = &d
+	}
 	var ctl population.Control
-	if c.IsSet("mutations") || c.Bool("reset-weights") || c.Bool("stop") || c.Bool("resume") || budget || c.Bool("budgets-from-experiment") {
-		now := time.Now()
-		ctl, err = population.SetControl(e.store, now, func(ctl *population.Control) {
-			if c.IsSet("mutations") {
-				ctl.MutationsPerChild = c.Int("mutations")
-			}
-			if c.Bool("reset-weights") {
-				ctl.ResetEpoch++
-				ctl.ResetAt = now.UTC()
-			}
-			if c.Bool("stop") {
-				ctl.Stop = true
-			}
-			if c.Bool("resume") {
-				ctl.Stop = false
-			}
-			if c.Bool("budgets-from-experiment") {
-				ctl.MaxIndividuals, ctl.MaxFLOPs, ctl.MaxWall = nil, nil, nil
-			}
-			if c.IsSet("max-individuals") {
-				n := c.Int("max-individuals")
-				ctl.MaxIndividuals = &n
-			}
-			if c.IsSet("max-flops") {
-				f := c.Float64("max-flops")
-				ctl.MaxFLOPs = &f
-			}
-			if c.IsSet("max-wall") {
-				d := population.Duration(c.Duration("max-wall"))
-				ctl.MaxWall = &d
-			}
-		})
+	if ch.Empty() {
+		ctl, err = population.ReadControl(e.Store)
 	} else {
-		ctl, err = population.ReadControl(e.store)
+		now := time.Now()
+		ctl, err = population.SetControl(e.Store, now, func(ctl *population.Control) { ch.Apply(ctl, now) })
 	}
 	if err != nil {
 		return err
@@ -94,12 +83,6 @@ func runControl(c *cli.Context) error {
 	if c.Bool("json") {
 		return printJSON(c, ctl)
 	}
-	m := "experiment's setting"
-	if ctl.MutationsPerChild > 0 {
-		m = fmt.Sprint(ctl.MutationsPerChild)
-	}
-	fmt.Fprintf(c.App.Writer, "mutations per child: %s (experiment.json: %d)\nweight reset at:     %s (reset epoch %d)\nstop requested:      %v\n",
-		m, e.cfg.MutationsPerChild, text.Time(ctl.ResetAt), ctl.ResetEpoch, ctl.Stop)
-	fmt.Fprintf(c.App.Writer, "budgets:             %s\n", text.LimitsLine(ctl, e.populationConfigFromFile()))
+	text.Control(c.App.Writer, ctl, e.Cfg.MutationsPerChild, e.Budgets())
 	return nil
 }

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -34,7 +34,7 @@ func runData(c *cli.Context) error {
 		return fmt.Errorf("--data %s: %w", c.Path("data"), err)
 	}
 	name := c.String("dataset")
-	if !validDataset(name) {
+	if !slices.Contains(data.Names(), name) {
 		return fmt.Errorf("--dataset %q: choose one of %s", name, strings.Join(data.Names(), ", "))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -50,22 +50,6 @@ func runData(c *cli.Context) error {
 	return nil
 }
 
-// recordDataDir puts `evo init --data` into cfg as an absolute path that must exist.
-func recordDataDir(c *cli.Context, cfg *settings.Config) error {
-	if !c.IsSet("data") {
-		return nil
-	}
-	dir, err := filepath.Abs(c.Path("data"))
-	if err != nil {
-		return fmt.Errorf("--data %s: %w", c.Path("data"), err)
-	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("--data %s is not a directory: stage the data set first with `evo data --data %s --dataset %s`", dir, dir, cfg.Dataset)
-	}
-	cfg.DataDir = dir
-	return nil
-}
-
 // useRecordedData makes the experiment's recorded data directory the default of --data for
 // commands that have that flag; an explicit --data or EVO_DATA still wins.
 func useRecordedData(c *cli.Context, cfg *settings.Config) {
@@ -78,20 +62,4 @@ func useRecordedData(c *cli.Context, cfg *settings.Config) {
 			return
 		}
 	}
-}
-
-// workerData loads the data set of a worker. With a recorded data directory it never
-// downloads: the data set was staged once by `evo data`, and a worker that does not find it
-// must not start fetching its own copy next to hundreds of others.
-func workerData(c *cli.Context, e *experiment) (*data.Dataset, error) {
-	if e.cfg.DataDir == "" {
-		return loadData(c.Context, c, e.cfg.Dataset, c.App.ErrWriter)
-	}
-	dir := c.Path("data")
-	d, err := data.Load(c.Context, e.cfg.Dataset, data.Options{Dir: dir, Progress: c.App.ErrWriter})
-	if errors.Is(err, data.ErrMissing) {
-		return nil, fmt.Errorf("data set %s is missing from %s (recorded in %s/experiment.json): stage it once with `evo data --data %s --dataset %s`, then start the workers again: %w",
-			e.cfg.Dataset, dir, e.root.Dir(), dir, e.cfg.Dataset, err)
-	}
-	return d, err
 }

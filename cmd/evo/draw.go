@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
-	"evo/genome"
 	"evo/genome/draw"
 )
 
@@ -35,16 +33,16 @@ func runDraw(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	in, err := e.individualArg(c, "")
+	in, err := individualArg(c, e, "")
 	if err != nil {
 		return err
 	}
-	g, _, err := e.genomeOf(in)
+	g, _, err := e.Genome(in)
 	if err != nil {
 		return err
 	}
 	var b bytes.Buffer
-	if err := drawGenome(&b, g, format); err != nil {
+	if err := draw.Write(&b, g, format); err != nil {
 		return fmt.Errorf("draw %s: %w", in.Meta.ID, err)
 	}
 	if out := c.Path("output"); out != "" {
@@ -55,18 +53,5 @@ func runDraw(c *cli.Context) error {
 		return nil
 	}
 	_, err = c.App.Writer.Write(b.Bytes())
-	return err
-}
-
-// drawGenome writes g as "svg" (genome/draw) or "dot" (genome.DOT).
-func drawGenome(w io.Writer, g *genome.Genome, format string) error {
-	if format == "svg" {
-		return draw.SVG(w, g)
-	}
-	s, err := genome.DOT(g)
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, s)
 	return err
 }

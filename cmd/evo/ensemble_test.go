@@ -1,6 +1,7 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/models"
 	"math"
 	"sort"
 	"strings"
@@ -8,7 +9,7 @@ import (
 )
 
 func testEnsemble(t *testing.T, fx *fixture) {
-	var one ensembleReport
+	var one models.EnsembleReport
 	runJSON(t, &one, "ensemble", "--dir", fx.dir, "--data", fx.data, "--top", "1", "--split", "val", "--json")
 	var best []listRow
 	runJSON(t, &best, "list", "--dir", fx.dir, "--limit", "1", "--json")
@@ -19,7 +20,7 @@ func testEnsemble(t *testing.T, fx *fixture) {
 		t.Errorf("ensemble of 1 on val: accuracy %v, best single %v, fitness %v", one.Accuracy, one.BestSingle, best[0].Fitness)
 	}
 
-	var three ensembleReport
+	var three models.EnsembleReport
 	runJSON(t, &three, "ensemble", "--dir", fx.dir, "--data", fx.data, "--top", "3", "--json")
 	if three.Top != 3 || len(three.Members) != 3 || three.Split != "test" || three.Examples != 270 {
 		t.Fatalf("ensemble of 3: %+v", three)

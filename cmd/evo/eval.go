@@ -1,12 +1,11 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/models"
+	"evo/train/data"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
-
-	"evo/train"
-	"evo/train/data"
 )
 
 func evalCommand() *cli.Command {
@@ -24,41 +23,9 @@ func evalCommand() *cli.Command {
 	}
 }
 
-// splitOf returns the split of d named by --split.
-func splitOf(d *data.Dataset, name string) *data.Split {
-	switch name {
-	case "test":
-		return d.Test
-	case "val":
-		return d.Val
-	case "train":
-		return d.Train
-	}
-	return nil
-}
-
-func checkSplit(name string) error {
-	if name != "test" && name != "val" && name != "train" {
-		return fmt.Errorf("--split %q: use test, val or train", name)
-	}
-	return nil
-}
-
-// evalReport is `evo eval --json`.
-type evalReport struct {
-	ID       string  `json:"id"`
-	Dataset  string  `json:"dataset"`
-	Split    string  `json:"split"`
-	Accuracy float64 `json:"accuracy"`
-	Correct  int     `json:"correct"`
-	Examples int     `json:"examples"`
-	// Fitness is the recorded validation accuracy, for comparison.
-	Fitness float64 `json:"fitness"`
-}
-
 func runEval(c *cli.Context) error {
 	split := c.String("split")
-	if err := checkSplit(split); err != nil {
+	if err := models.CheckSplit(split); err != nil {
 		return err
 	}
 	e, err := openExperiment(c)
@@ -66,29 +33,16 @@ func runEval(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	in, err := e.individualArg(c, "best")
+	in, err := individualArg(c, e, "best")
 	if err != nil {
 		return err
 	}
-	g, _, err := e.genomeOf(in)
+	r, err := models.Eval(c.Context, e, in, split, func() (*data.Dataset, error) {
+		return loadData(c.Context, c, e.Cfg.Dataset, c.App.ErrWriter)
+	})
 	if err != nil {
 		return err
 	}
-	ck, err := e.weightsOf(in)
-	if err != nil {
-		return err
-	}
-	d, err := loadData(c.Context, c, e.cfg.Dataset, c.App.ErrWriter)
-	if err != nil {
-		return err
-	}
-	s := splitOf(d, split)
-	acc, pred, err := train.Evaluate(c.Context, g, ck, d, s, 0)
-	if err != nil {
-		return fmt.Errorf("evaluate %s on the %s split: %w", in.Meta.ID, split, err)
-	}
-	r := evalReport{ID: in.Meta.ID, Dataset: d.Name, Split: split, Accuracy: acc,
-		Correct: train.Correct(pred, s.Labels()), Examples: s.Len(), Fitness: in.Meta.Fitness}
 	if c.Bool("json") {
 		return printJSON(c, r)
 	}

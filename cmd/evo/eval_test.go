@@ -1,6 +1,7 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/models"
 	"math"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ func testEval(t *testing.T, fx *fixture) {
 
 	// The trainer evaluates the whole validation split (max_eval_examples 0), so eval on val
 	// reproduces the recorded fitness.
-	var val evalReport
+	var val models.EvalReport
 	runJSON(t, &val, "eval", "--dir", fx.dir, "--data", fx.data, "--split", "val", "--json", "best")
 	if val.ID != best.ID || val.Split != "val" || val.Examples != 270 || val.Dataset != "digits" {
 		t.Errorf("eval val: %+v", val)
@@ -24,7 +25,7 @@ func testEval(t *testing.T, fx *fixture) {
 	}
 
 	// Default: the best individual on the test split.
-	var test evalReport
+	var test models.EvalReport
 	runJSON(t, &test, "eval", "--dir", fx.dir, "--data", fx.data, "--json")
 	if test.ID != best.ID || test.Split != "test" || test.Examples != 270 {
 		t.Errorf("eval default: %+v", test)

@@ -6,60 +6,35 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"evo/cmd/evo/internal/settings"
-	"evo/population"
+	"evo/cmd/evo/internal/experiment"
 	"evo/storage"
 	"evo/train/data"
 )
 
-// experiment is an opened experiment directory and its config.
-type experiment struct {
-	root  *storage.Root
-	store population.Store
-	cfg   *settings.Config
-	log   *slog.Logger
-}
-
 // openExperiment opens --dir, which must already be an experiment.
-func openExperiment(c *cli.Context) (*experiment, error) {
+func openExperiment(c *cli.Context) (*experiment.Experiment, error) {
 	dir := c.Path("dir")
-	log := newLogger(c)
 	offset, err := clockOffset()
 	if err != nil {
 		return nil, err
 	}
-	root, err := storage.Open(dir, storage.Options{Logger: log, ClockOffset: offset})
+	e, err := experiment.Open(dir, storage.Options{Logger: newLogger(c), ClockOffset: offset},
+		fmt.Sprintf("%s is not an experiment directory: create one with `evo init --dir %s` or `evo run --dir %s`", dir, dir, dir))
 	if err != nil {
-		if errors.Is(err, storage.ErrNotExperiment) {
-			return nil, fmt.Errorf("%s is not an experiment directory: create one with `evo init --dir %s` or `evo run --dir %s`", dir, dir, dir)
-		}
 		return nil, err
 	}
-	cfg, err := settings.Decode(root.Config())
-	if err != nil {
-		root.Close()
-		return nil, fmt.Errorf("%s/%w", dir, err)
-	}
-	useRecordedData(c, cfg)
-	return &experiment{root: root, store: population.FromStorage(root), cfg: cfg, log: log}, nil
+	useRecordedData(c, e.Cfg)
+	return e, nil
 }
-
-func (e *experiment) Close() error { return e.root.Close() }
 
 // newLogger writes text logs to stderr at --log-level (info when the command has no such flag).
 func newLogger(c *cli.Context) *slog.Logger {
-	level := slog.LevelInfo
-	switch strings.ToLower(c.String("log-level")) {
-	case "debug":
-		level = slog.LevelDebug
-	case "warn":
-		level = slog.LevelWarn
-	case "error":
-		level = slog.LevelError
+	level := slog.LevelInfo // also for a command without the flag, or a level it does not know
+	if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+		level = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
 }
@@ -73,7 +48,7 @@ func loadData(ctx context.Context, c *cli.Context, name string, progress io.Writ
 	return data.Load(ctx, name, data.Options{Dir: dir, Download: c.Bool("download"), Progress: progress})
 }
 
-// exitOnSignal is true when err only says the command was interrupted.
+// interrupted is true when err only says the command was interrupted.
 func interrupted(err error) bool {
 	return errors.Is(err, context.Canceled)
 }

@@ -8,7 +8,6 @@ import (
 
 	"evo/cmd/evo/internal/text"
 	"evo/storage"
-	"evo/train/data"
 	"evo/train/export"
 )
 
@@ -44,15 +43,15 @@ func runExport(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	in, err := e.individualArg(c, "")
+	in, err := individualArg(c, e, "")
 	if err != nil {
 		return err
 	}
-	g, _, err := e.genomeOf(in)
+	g, _, err := e.Genome(in)
 	if err != nil {
 		return err
 	}
-	ck, err := e.weightsOf(in)
+	ck, err := e.Weights(in)
 	if err != nil {
 		return err
 	}
@@ -72,10 +71,14 @@ func runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	d, err := exportDataset(c, e)
+	if err != nil {
+		d = nil // not at hand: README.txt then says how to add the normalisation constants
+	}
 	m := in.Meta
-	files, err := export.Files(g, ck, export.Info{ID: m.ID, Experiment: e.root.Dir(), Dataset: e.cfg.Dataset,
+	files, err := export.Files(g, ck, export.Info{ID: m.ID, Experiment: e.Root.Dir(), Dataset: e.Cfg.Dataset,
 		Fitness: m.Fitness, Generation: m.Generation, Steps: m.Steps, LearningRate: m.LearningRate,
-		Normalisation: normalisation(c, e), Record: record}, c.Bool("npy"))
+		Normalisation: export.Normalisation(d), Record: record}, c.Bool("npy"))
 	if err != nil {
 		return err
 	}
@@ -85,20 +88,4 @@ func runExport(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "exported %s (validation accuracy %.4f, %d tensors, %s parameters) to %s/: %d files\n",
 		in.Meta.ID, in.Meta.Fitness, len(ck.Tensors), text.SI(float64(ck.Params())), out, len(files))
 	return nil
-}
-
-// normalisation describes the input normalisation of the experiment's data set with its
-// per-channel constants, when the data set is at hand (it is never downloaded for an export).
-func normalisation(c *cli.Context, e *experiment) string {
-	const how = "pixel bytes divided by 255, then normalised\n" +
-		"  per channel with the mean and standard deviation of the training split"
-	dir, err := data.Locate(c.Path("data"))
-	if err != nil {
-		return how + " (the data set was not found, so the constants are not given here:\n  `evo export --data DIR` adds them).\n"
-	}
-	d, err := data.Load(c.Context, e.cfg.Dataset, data.Options{Dir: dir})
-	if err != nil {
-		return how + " (the data set was not found, so the constants are not given here:\n  `evo export --data DIR` adds them).\n"
-	}
-	return fmt.Sprintf("%s:\n    x = (byte/255 - mean[c]) / std[c], mean = %v, std = %v\n", how, d.Mean, d.Std)
 }

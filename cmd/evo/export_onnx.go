@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
+	"evo/cmd/evo/internal/experiment"
+	"evo/train/export"
 	"fmt"
 	"os"
-	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,7 +19,7 @@ import (
 )
 
 // exportONNX writes the individual as one ONNX model file (evo export --format onnx).
-func exportONNX(c *cli.Context, e *experiment, in population.Individual, g *genome.Genome, ck *checkpoint.Checkpoint) error {
+func exportONNX(c *cli.Context, e *experiment.Experiment, in population.Individual, g *genome.Genome, ck *checkpoint.Checkpoint) error {
 	out := c.Path("output")
 	if out == "" {
 		out = "evo-" + in.Meta.ID + ".onnx"
@@ -29,34 +29,17 @@ func exportONNX(c *cli.Context, e *experiment, in population.Individual, g *geno
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("export to %s: %w", out, err)
 	}
-	o := onnx.Options{
-		Doc: fmt.Sprintf("evo individual %s of the experiment %s (%s), validation accuracy %.4f",
-			in.Meta.ID, e.root.Dir(), e.cfg.Dataset, in.Meta.Fitness),
-		Metadata: map[string]string{
-			"evo.id":      in.Meta.ID,
-			"evo.dataset": e.cfg.Dataset,
-			"evo.fitness": strconv.FormatFloat(in.Meta.Fitness, 'g', -1, 64),
-			"evo.input":   "normalised",
-		},
+	var d *data.Dataset
+	if !c.Bool("no-normalise") {
+		var err error
+		if d, err = exportDataset(c, e); err != nil {
+			return fmt.Errorf("export: the ONNX graph starts with the input normalisation of the %s data set, which was not found: pass --data DIR, or --no-normalise for a model that takes normalised inputs: %w",
+				e.Cfg.Dataset, err)
+		}
 	}
-	gj, err := genome.Encode(g)
+	o, err := export.ONNXOptions(g, export.Info{ID: in.Meta.ID, Experiment: e.Root.Dir(), Dataset: e.Cfg.Dataset, Fitness: in.Meta.Fitness}, d)
 	if err != nil {
 		return err
-	}
-	o.Metadata["evo.genome"] = string(gj) // the architecture, for tools that read evo's genomes
-	if !c.Bool("no-normalise") {
-		d, err := exportDataset(c, e)
-		if err != nil {
-			return err
-		}
-		o.Mean, o.Std = d.Mean, d.Std
-		o.Metadata["evo.input"] = "pixels/255"
-		mean, _ := json.Marshal(d.Mean)
-		std, _ := json.Marshal(d.Std)
-		o.Metadata["evo.input_mean"], o.Metadata["evo.input_std"] = string(mean), string(std)
-		if names, err := json.Marshal(d.ClassNames); err == nil {
-			o.Metadata["evo.class_names"] = string(names)
-		}
 	}
 	var b bytes.Buffer
 	if err := onnx.Export(&b, g, ck, o); err != nil {
@@ -73,14 +56,10 @@ func exportONNX(c *cli.Context, e *experiment, in population.Individual, g *geno
 
 // exportDataset loads the experiment's data set for its normalisation constants; it is never
 // downloaded for an export.
-func exportDataset(c *cli.Context, e *experiment) (*data.Dataset, error) {
+func exportDataset(c *cli.Context, e *experiment.Experiment) (*data.Dataset, error) {
 	dir, err := data.Locate(c.Path("data"))
-	if err == nil {
-		var d *data.Dataset
-		if d, err = data.Load(c.Context, e.cfg.Dataset, data.Options{Dir: dir}); err == nil {
-			return d, nil
-		}
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("export: the ONNX graph starts with the input normalisation of the %s data set, which was not found: pass --data DIR, or --no-normalise for a model that takes normalised inputs: %w",
-		e.cfg.Dataset, err)
+	return data.Load(c.Context, e.Cfg.Dataset, data.Options{Dir: dir})
 }

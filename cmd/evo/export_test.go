@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"evo/cmd/evo/internal/experiment"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,11 +32,11 @@ func testExport(t *testing.T, fx *fixture) {
 	}
 	// The export is the individual's own checkpoint and genome.
 	e := openTestExperiment(t, fx.dir)
-	in, err := e.individual("best")
+	in, err := e.Individual("best")
 	if err != nil {
 		t.Fatal(err)
 	}
-	orig, err := e.root.ReadFile(in.Meta.ID, "weights.safetensors", maxWeightsBytes)
+	orig, err := e.Root.ReadFile(in.Meta.ID, "weights.safetensors", experiment.MaxWeightsBytes)
 	if err != nil || !bytes.Equal(orig, b) {
 		t.Errorf("exported weights.safetensors differs from the individual's (%v)", err)
 	}
@@ -100,15 +101,15 @@ func testExportONNX(t *testing.T, fx *fixture) {
 	out := filepath.Join(dir, "best.onnx")
 	mustRun(t, "export", "--dir", fx.dir, "--data", fx.data, "--format", "onnx", "-o", out, "best")
 	e := openTestExperiment(t, fx.dir)
-	in, err := e.individual("best")
+	in, err := e.Individual("best")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, _, err := e.genomeOf(in)
+	g, _, err := e.Genome(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ck, err := e.weightsOf(in)
+	ck, err := e.Weights(in)
 	if err != nil {
 		t.Fatal(err)
 	}

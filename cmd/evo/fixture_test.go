@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"evo/cmd/evo/internal/experiment"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/storage"
 )
@@ -135,18 +135,14 @@ func wantErr(t *testing.T, parts []string, args ...string) {
 }
 
 // openTestExperiment opens the experiment at dir as the commands do.
-func openTestExperiment(t *testing.T, dir string) *experiment {
+func openTestExperiment(t *testing.T, dir string) *experiment.Experiment {
 	t.Helper()
-	root, err := storage.Open(dir, storage.Options{})
+	e, err := experiment.Open(dir, storage.Options{}, dir+" is not an experiment")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { root.Close() })
-	cfg, err := settings.Decode(root.Config())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &experiment{root: root, store: population.FromStorage(root), cfg: cfg}
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 // copyDir copies the tree src to dst (regular files and directories only).

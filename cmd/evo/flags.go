@@ -270,47 +270,27 @@ func configFromFlags(c *cli.Context) (*settings.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.IsSet("dataset") {
-		cfg.Dataset = c.String("dataset")
-	}
-	if c.IsSet("seed") {
-		cfg.Seed = c.Int64("seed")
-	}
-	if c.IsSet("population") {
-		cfg.Population = c.Int("population")
-	}
-	if c.IsSet("selection") {
-		cfg.Selection = c.String("selection")
-	}
-	if c.IsSet("tournament-size") {
-		cfg.TournamentSize = c.Int("tournament-size")
+	for name, field := range cfg.Overridable() {
+		if !c.IsSet(name) {
+			continue
+		}
+		switch p := field.(type) {
+		case *int:
+			*p = c.Int(name)
+		case *int64:
+			*p = c.Int64(name)
+		case *string:
+			*p = c.String(name)
+		case *float64:
+			*p = c.Float64(name)
+		case *settings.Duration:
+			*p = settings.Duration(c.Duration(name))
+		default:
+			panic(fmt.Sprintf("evo: --%s sets a %T", name, field))
+		}
 	}
 	if c.IsSet("no-inheritance") {
 		cfg.InheritWeights = !c.Bool("no-inheritance")
-	}
-	if c.IsSet("mutations") {
-		cfg.MutationsPerChild = c.Int("mutations")
-	}
-	if c.IsSet("steps") {
-		cfg.Steps = c.Int("steps")
-	}
-	if c.IsSet("batch-size") {
-		cfg.BatchSize = c.Int("batch-size")
-	}
-	if c.IsSet("max-eval-examples") {
-		cfg.MaxEvalExamples = c.Int("max-eval-examples")
-	}
-	if c.IsSet("max-params") {
-		cfg.MaxParams = c.Int64("max-params")
-	}
-	if c.IsSet("max-individuals") {
-		cfg.MaxIndividuals = c.Int("max-individuals")
-	}
-	if c.IsSet("max-flops") {
-		cfg.MaxFLOPs = c.Float64("max-flops")
-	}
-	if c.IsSet("max-wall") {
-		cfg.MaxWall = settings.Duration(c.Duration("max-wall"))
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

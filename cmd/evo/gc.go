@@ -1,6 +1,8 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/runner"
 	"fmt"
 	"time"
 
@@ -11,7 +13,6 @@ import (
 	"evo/storage"
 )
 
-// maxGraveyardFlag caps the graveyard's bytes; `evo gc` and the collector of `evo run` use it.
 func gcCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "gc",
@@ -52,40 +53,24 @@ func runGC(c *cli.Context) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	for {
-		err := gcPass(c, e, opts)
-		if !c.Bool("loop") {
-			return err
-		}
-		if err != nil && c.Context.Err() == nil {
-			// One failed pass (ENOSPC on the GC log, an unreachable mount) must not end the
-			// collector: the next pass retries, and the graveyard only grows meanwhile.
-			e.log.Warn("gc pass failed; retrying", "every", c.Duration("every"), "err", err)
-		}
-		select {
-		case <-c.Context.Done():
-			return nil
-		case <-time.After(c.Duration("every")):
-		}
+	if !c.Bool("loop") {
+		return gcPass(c, e, opts)
 	}
+	runner.Repeat(c.Context, c.Duration("every"), func() error { return gcPass(c, e, opts) }, func(err error) {
+		// One failed pass (ENOSPC on the GC log, an unreachable mount) must not end the
+		// collector: the next pass retries, and the graveyard only grows meanwhile.
+		e.Log.Warn("gc pass failed; retrying", "every", c.Duration("every"), "err", err)
+	})
+	return nil
 }
 
 // gcPass plans and executes one collection and prints what it did.
-func gcPass(c *cli.Context, e *experiment, opts storage.GCOptions) error {
-	plan, err := e.root.PlanGC(c.Context, opts)
+func gcPass(c *cli.Context, e *experiment.Experiment, opts storage.GCOptions) error {
+	col, err := population.Collect(c.Context, e.Root, opts, c.Bool("reindex"), time.Now())
 	if err != nil {
 		return err
 	}
-	res, err := e.root.ExecuteGC(c.Context, plan)
-	if err != nil {
-		return err
-	}
-	var ix population.IndexResult
-	if !opts.DryRun {
-		if ix, err = population.UpdateIndex(e.store, c.Bool("reindex"), time.Now()); err != nil {
-			return err
-		}
-	}
+	plan, res, ix := col.Plan, col.Result, col.Index
 	if c.Bool("json") {
 		if err := printJSON(c, map[string]any{"plan": plan.Items, "result": res, "unproven": plan.Unproven, "index": ix}); err != nil {
 			return err

@@ -35,25 +35,25 @@ func runList(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	ins, unreadable, err := population.Individuals(e.store)
+	ins, unreadable, err := population.Individuals(e.Store)
 	if err != nil {
 		return err
 	}
 	if c.Bool("all") {
-		if ins, err = population.WithDead(e.store, ins); err != nil {
+		if ins, err = population.WithDead(e.Store, ins); err != nil {
 			return err
 		}
 	}
 	if n := c.Int("limit"); n > 0 && n < len(ins) {
 		ins = ins[:n]
 	}
-	r, err := population.NewReplayer(e.store, nil)
+	r, err := population.NewReplayer(e.Store, nil)
 	if err != nil {
 		return err
 	}
 	rows := population.ListRows(ins, r, time.Now())
 	if unreadable > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "evo: %d alive entries are unreadable and not listed: run `evo check --dir %s`\n", unreadable, e.root.Dir())
+		fmt.Fprintf(c.App.ErrWriter, "evo: %d alive entries are unreadable and not listed: run `evo check --dir %s`\n", unreadable, e.Root.Dir())
 	}
 	if c.Bool("json") {
 		return printJSON(c, rows)

@@ -39,17 +39,17 @@ func runPlot(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	tl, err := population.TimelineOf(e.store)
+	tl, err := population.TimelineOf(e.Store)
 	if err != nil {
 		return err
 	}
 	if len(tl.Points) == 0 {
-		return fmt.Errorf("nothing to plot: no individual of %s has been trained yet (start workers with `evo run` or `evo worker`)", e.root.Dir())
+		return fmt.Errorf("nothing to plot: no individual of %s has been trained yet (start workers with `evo run` or `evo worker`)", e.Root.Dir())
 	}
 	title := c.String("title")
 	if title == "" {
-		abs, _ := filepath.Abs(e.root.Dir())
-		title = fmt.Sprintf("%s on %s: validation accuracy over time", filepath.Base(abs), e.cfg.Dataset)
+		abs, _ := filepath.Abs(e.Root.Dir())
+		title = fmt.Sprintf("%s on %s: validation accuracy over time", filepath.Base(abs), e.Cfg.Dataset)
 	}
 	p, err := plot.Timeline(tl, title)
 	if err != nil {

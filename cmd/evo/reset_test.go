@@ -37,7 +37,7 @@ func TestResetWeightsLive(t *testing.T) {
 	// Reset once the population has been full for a while.
 	for {
 		e := openTestExperiment(t, dir)
-		st, err := population.Status(e.store, time.Now())
+		st, err := population.Status(e.Store, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestResetWeightsLive(t *testing.T) {
 		t.Fatalf("evo worker: %v\n%s", err, errb.String())
 	}
 	e := openTestExperiment(t, dir)
-	alive, _, err := population.Individuals(e.store)
+	alive, _, err := population.Individuals(e.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestResetWeightsLive(t *testing.T) {
 		}
 	}
 	byID := map[string]*population.Meta{}
-	if _, err := population.ReadEvents(e.store, func(ev population.Event) error {
+	if _, err := population.ReadEvents(e.Store, func(ev population.Event) error {
 		if ev.Event == population.EventBirth {
 			byID[ev.Meta.ID] = ev.Meta
 		}

@@ -2,20 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
+	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/runner"
 	"fmt"
-	"io"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"evo/cmd/evo/internal/procs"
 	"evo/cmd/evo/internal/text"
-	"evo/population"
 	"evo/storage"
-	"evo/train"
 	"evo/train/data"
 )
 
@@ -46,7 +42,7 @@ func runRun(c *cli.Context) error {
 	}
 	defer e.Close()
 	// Load (and if needed download) the data once here, so the workers do not race to fetch it.
-	d, err := loadData(ctx, c, e.cfg.Dataset, c.App.ErrWriter)
+	d, err := loadData(ctx, c, e.Cfg.Dataset, c.App.ErrWriter)
 	if err != nil {
 		return err
 	}
@@ -59,95 +55,39 @@ func runRun(c *cli.Context) error {
 		return fmt.Errorf("--workers %d: need at least 1", n)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "evo: %s on %s (%d train / %d validation / %d test), population %d, %d steps per individual, %d workers × %d threads\n",
-		e.root.Dir(), d.Name, d.Train.Len(), d.Val.Len(), d.Test.Len(), e.cfg.Population, e.cfg.Steps, n, c.Int("threads"))
+		e.Root.Dir(), d.Name, d.Train.Len(), d.Val.Len(), d.Test.Len(), e.Cfg.Population, e.Cfg.Steps, n, c.Int("threads"))
 
 	// A budget of the experiment's totals that is already reached, or a stop in force, ends the
 	// run before any worker starts: say so, with the numbers and how to go on.
-	st, err := population.Status(e.store, time.Now())
+	budgets, blocked, err := runner.Preflight(e)
 	if err != nil {
 		return err
 	}
-	lim := st.Control.Limits(e.populationConfigFromFile())
-	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", text.BudgetLine(lim, st.Trained, st.FLOPsTotal))
-	if st.Control.Stop {
-		fmt.Fprintf(c.App.ErrWriter, "evo: not started: %s\n", population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal))
-		return summarise(ctx, c, e, d)
-	}
-	if reason, msg := lim.Reached(st.Trained, st.FLOPsTotal, 0); reason != "" {
-		fmt.Fprintf(c.App.ErrWriter, "evo: nothing to do: %s\n", msg)
+	fmt.Fprintf(c.App.ErrWriter, "evo: budgets: %s\n", budgets)
+	if blocked != "" {
+		fmt.Fprintf(c.App.ErrWriter, "evo: %s\n", blocked)
 		return summarise(ctx, c, e, d)
 	}
 
 	runStart := time.Now().UTC()
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- procs.Supervise(runCtx, e.log, i, e.root.LogDir(), func(name string) []string {
-				return []string{"worker", "--dir", e.root.Dir(), "--data", dataDir, "--download=false", "--name", name,
-					"--threads", strconv.Itoa(c.Int("threads")), "--log-level", c.String("log-level"),
-					"--wall-start", runStart.Format(time.RFC3339Nano)}
-			})
-		}()
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	go population.CollectLoop(runCtx, e.root, c.Duration("gc-every"), storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")}, e.log)
-
-	progress := newProgress(c.App.ErrWriter, e, runStart)
-	tick := time.NewTicker(progress.Every)
-	defer tick.Stop()
-loop:
-	for {
-		select {
-		case <-done:
-			break loop
-		case <-tick.C:
-			progress.Show()
-		}
-	}
-	progress.Finish()
-	cancel()
-	close(errs)
-	var firstErr error
-	for err := range errs {
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
-	fmt.Fprintf(c.App.ErrWriter, "evo: stopped: %s\n", whyStopped(ctx, e, runStart))
+	runErr := runner.Run(ctx, e, runner.Options{Workers: n, GCEvery: c.Duration("gc-every"),
+		GC:       storage.GCOptions{MaxGraveyardBytes: c.Int64("max-graveyard-bytes")},
+		Progress: c.App.ErrWriter, Start: runStart,
+		Args: func(name string) []string {
+			return []string{"worker", "--dir", e.Root.Dir(), "--data", dataDir, "--download=false", "--name", name,
+				"--threads", strconv.Itoa(c.Int("threads")), "--log-level", c.String("log-level"),
+				"--wall-start", runStart.Format(time.RFC3339Nano)}
+		}})
+	fmt.Fprintf(c.App.ErrWriter, "evo: stopped: %s\n", runner.WhyStopped(ctx, e, runStart))
 	if err := summarise(context.WithoutCancel(ctx), c, e, d); err != nil {
 		return err
 	}
-	return firstErr
-}
-
-// whyStopped says why the workers of a run ended, from what the experiment says now.
-func whyStopped(ctx context.Context, e *experiment, runStart time.Time) string {
-	if ctx.Err() != nil {
-		return fmt.Sprintf("interrupted; resume with `evo run --dir %s`", e.root.Dir())
-	}
-	st, err := population.Status(e.store, time.Now())
-	if err != nil {
-		return fmt.Sprintf("all workers ended; the status is unreadable (%v)", err)
-	}
-	lim := st.Control.Limits(e.populationConfigFromFile())
-	if st.Control.Stop {
-		return population.StopMessage(population.StopControl, lim, st.Trained, st.FLOPsTotal)
-	}
-	if reason, msg := lim.Reached(st.Trained, st.FLOPsTotal, time.Since(runStart)); reason != "" {
-		return msg
-	}
-	return fmt.Sprintf("all workers ended before a budget was reached; see their logs in %s", e.root.LogDir())
+	return runErr
 }
 
 // createOrResume initialises --dir, or reopens it when it already holds an experiment. Config
 // flags given for an existing experiment must agree with its experiment.json.
-func createOrResume(c *cli.Context) (*experiment, error) {
+func createOrResume(c *cli.Context) (*experiment.Experiment, error) {
 	dir := c.Path("dir")
 	if storage.IsExperiment(dir) {
 		e, err := openExperiment(c)
@@ -160,16 +100,9 @@ func createOrResume(c *cli.Context) (*experiment, error) {
 				e.Close()
 				return nil, err
 			}
-			want.DataDir = e.cfg.DataDir // where the data lives is not a setting of the evolution
-			a, errA := want.Encode()
-			b, errB := e.cfg.Encode()
-			if err := errors.Join(errA, errB); err != nil {
+			if err := e.CheckResume(want); err != nil {
 				e.Close()
-				return nil, fmt.Errorf("compare the settings with %s/experiment.json: %w", dir, err)
-			}
-			if string(a) != string(b) {
-				e.Close()
-				return nil, fmt.Errorf("%s already holds an experiment with other settings (see %s/experiment.json): resume it with `evo run --dir %s` and no settings flags, or use another --dir", dir, dir, dir)
+				return nil, err
 			}
 		}
 		fmt.Fprintf(c.App.ErrWriter, "evo: resuming %s\n", dir)
@@ -197,52 +130,13 @@ func flagsGiven(c *cli.Context) bool {
 }
 
 // summarise prints the final state, the best individual and its test accuracy.
-func summarise(ctx context.Context, c *cli.Context, e *experiment, d *data.Dataset) error {
-	st, err := population.Status(e.store, time.Now())
+func summarise(ctx context.Context, c *cli.Context, e *experiment.Experiment, d *data.Dataset) error {
+	s, err := runner.Summary(ctx, e, d)
 	if err != nil {
 		return err
-	}
-	s := text.RunSummary{Dir: e.root.Dir(), Status: st}
-	if st.Best.ID != "" {
-		in, err := population.Show(e.store, st.Best.ID)
-		if err != nil {
-			return err
-		}
-		s.Best = &in
-		g, err := e.loadGenome(st.Best.ID)
-		if err != nil {
-			return err
-		}
-		ck, err := e.loadWeights(st.Best.ID)
-		if err != nil {
-			return err
-		}
-		acc, _, err := train.Evaluate(ctx, g, ck, d, d.Test, 0)
-		if err != nil {
-			return fmt.Errorf("test accuracy of %s: %w", st.Best.ID, err)
-		}
-		s.TestAccuracy, s.TestExamples = &acc, d.Test.Len()
 	}
 	if c.Bool("json") {
 		return printJSON(c, s)
 	}
 	return text.Summary(c.App.Writer, s)
-}
-
-// newProgress shows the run's status line every so often, its wall budget counted from start.
-func newProgress(w io.Writer, e *experiment, start time.Time) *text.Progress {
-	return text.NewProgress(w, func() (string, error) {
-		st, err := population.Status(e.store, time.Now())
-		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				e.log.Warn("status", "err", err)
-			}
-			return "", err
-		}
-		cfg := e.populationConfigFromFile()
-		l := st.Control.Limits(cfg)
-		cfg.MaxIndividuals, cfg.MaxFLOPs, cfg.MaxWall, cfg.WallStart = l.MaxIndividuals, l.MaxFLOPs, l.MaxWall, start
-		d, ok := st.Remaining(cfg, time.Now())
-		return text.ProgressLine(st, d, ok), nil
-	})
 }

@@ -1,23 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"evo/cmd/evo/internal/dashboard"
-	"evo/cmd/evo/internal/settings"
-	"evo/genome"
-	"evo/population"
 	"evo/storage"
 )
 
@@ -52,28 +44,32 @@ func runServe(c *cli.Context) error {
 	}
 	defer e.Close()
 	opts := dashboard.Options{
-		Main:        e.dashboardExperiment(""),
-		Individuals: servedIndividuals{e},
+		Main:        e.Dashboard(""),
+		Individuals: experiment.Served{E: e},
 		Every:       time.Second,
-		Logger:      e.log,
+		Logger:      e.Log,
 	}
-	for _, arg := range c.StringSlice("compare") {
-		dir, label, _ := strings.Cut(arg, "=")
-		x, err := openCompared(c, dir)
+	compared, err := experiment.ParseDirLabels(c.StringSlice("compare"), nil)
+	if err != nil {
+		return err
+	}
+	for _, a := range compared {
+		x, err := experiment.Open(a.Dir, storage.Options{Logger: newLogger(c)},
+			fmt.Sprintf("--compare %s is not an experiment directory (no experiment.json): give directories made by `evo run` or `evo init`", a.Dir))
 		if err != nil {
 			return err
 		}
 		defer x.Close()
-		opts.Compare = append(opts.Compare, x.dashboardExperiment(label))
+		opts.Compare = append(opts.Compare, x.Dashboard(a.Label))
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
-	opts.Wake = e.root.Watch(ctx, c.Duration("every"))
+	opts.Wake = e.Root.Watch(ctx, c.Duration("every"))
 	ln, err := net.Listen("tcp", c.String("addr"))
 	if err != nil {
 		return fmt.Errorf("--addr %s: cannot listen there (another dashboard on that port? choose one with --addr 127.0.0.1:PORT): %w", c.String("addr"), err)
 	}
-	opts.LoopbackOnly = loopback(ln.Addr())
+	opts.LoopbackOnly = dashboard.Loopback(ln.Addr())
 	srv, err := dashboard.New(opts)
 	if err != nil {
 		ln.Close()
@@ -82,90 +78,6 @@ func runServe(c *cli.Context) error {
 	if !opts.LoopbackOnly {
 		fmt.Fprintf(c.App.ErrWriter, "evo: warning: %s is reachable from the network and the dashboard has no login; bind 127.0.0.1 and use an SSH tunnel instead\n", ln.Addr())
 	}
-	fmt.Fprintf(c.App.ErrWriter, "evo: dashboard of %s at http://%s/ (Ctrl-C stops it)\n", e.root.Dir(), ln.Addr())
-	go srv.Run(ctx)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer scancel()
-		hs.Shutdown(sctx)
-	}()
-	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-// loopback is true when addr is on a loopback interface only.
-func loopback(addr net.Addr) bool {
-	ta, ok := addr.(*net.TCPAddr)
-	return ok && ta.IP.IsLoopback()
-}
-
-// dashboardExperiment is e as the dashboard reads it.
-func (e *experiment) dashboardExperiment(label string) dashboard.Experiment {
-	return dashboard.Experiment{
-		Label: label, Dir: e.root.Dir(), Store: e.store, Config: e.root.Config(),
-		Budgets: e.populationConfigFromFile(), Graveyard: e.root.GraveyardUsage,
-	}
-}
-
-// openCompared opens another experiment directory for the compare page.
-func openCompared(c *cli.Context, dir string) (*experiment, error) {
-	root, err := storage.Open(dir, storage.Options{Logger: newLogger(c)})
-	if err != nil {
-		if errors.Is(err, storage.ErrNotExperiment) {
-			return nil, fmt.Errorf("--compare %s is not an experiment directory (no experiment.json): give directories made by `evo run` or `evo init`", dir)
-		}
-		return nil, err
-	}
-	cfg, err := settings.Decode(root.Config())
-	if err != nil {
-		root.Close()
-		return nil, fmt.Errorf("%s/%w", dir, err)
-	}
-	return &experiment{root: root, store: population.FromStorage(root), cfg: cfg, log: newLogger(c)}, nil
-}
-
-// servedIndividuals gives the dashboard the genomes and files of e's individuals, alive or dead,
-// through the same readers as `evo show` and `evo lineage`.
-type servedIndividuals struct{ e *experiment }
-
-func (s servedIndividuals) Genome(id string) (*genome.Genome, error) {
-	in, err := s.e.individual(id)
-	if err != nil {
-		return nil, err
-	}
-	g, _, err := s.e.genomeOf(in)
-	return g, err
-}
-
-// Files lists the files the record of id names: the alive individual's, or its grave's.
-func (s servedIndividuals) Files(id string) ([]dashboard.File, error) {
-	rec, err := s.e.root.Record(id)
-	if err != nil {
-		if rec, err = s.e.root.DeadRecord(id); err != nil {
-			return nil, err
-		}
-	}
-	var out []dashboard.File
-	for name, fi := range rec.Files {
-		out = append(out, dashboard.File{Name: name, Size: fi.Size})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
-}
-
-// Open reads file name of id through storage (alive: streamed and verified) or from its grave
-// (verified against the grave's record); a symbolic link in the grave is refused.
-func (s servedIndividuals) Open(id, name string) (io.ReadCloser, error) {
-	if rc, err := s.e.root.OpenFile(id, name); err == nil {
-		return rc, nil
-	}
-	b, err := s.e.root.ReadDeadFile(id, name, maxWeightsBytes)
-	if err != nil {
-		return nil, err
-	}
-	return io.NopCloser(bytes.NewReader(b)), nil
+	fmt.Fprintf(c.App.ErrWriter, "evo: dashboard of %s at http://%s/ (Ctrl-C stops it)\n", e.Root.Dir(), ln.Addr())
+	return srv.Serve(ctx, ln)
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"strings"
 
@@ -10,7 +10,6 @@ import (
 	"evo/cmd/evo/internal/text"
 	"evo/genome"
 	"evo/population"
-	"evo/storage"
 )
 
 func showCommand() *cli.Command {
@@ -33,11 +32,11 @@ func runShow(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	in, err := e.individualArg(c, "")
+	in, err := individualArg(c, e, "")
 	if err != nil {
 		return err
 	}
-	g, source, err := e.genomeOf(in)
+	g, source, err := e.Genome(in)
 	if err != nil {
 		return err
 	}
@@ -54,7 +53,7 @@ func runShow(c *cli.Context) error {
 		return err
 	}
 	r := population.ShowReport{Individual: in, GenomeSource: source, Architecture: arch}
-	r.Dir, r.Files = e.filesOf(in)
+	r.Dir, r.Files = e.Files(in)
 	if c.Bool("json") {
 		return printJSON(c, r)
 	}
@@ -62,7 +61,7 @@ func runShow(c *cli.Context) error {
 }
 
 // individualArg resolves the command's one ID|best argument (def when none is given).
-func (e *experiment) individualArg(c *cli.Context, def string) (population.Individual, error) {
+func individualArg(c *cli.Context, e *experiment.Experiment, def string) (population.Individual, error) {
 	args := c.Args().Slice()
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
@@ -76,30 +75,5 @@ func (e *experiment) individualArg(c *cli.Context, def string) (population.Indiv
 	if len(args) == 1 {
 		arg = args[0]
 	}
-	return e.individual(arg)
-}
-
-// individual resolves an ID|best argument to an individual, alive or dead.
-func (e *experiment) individual(arg string) (population.Individual, error) {
-	id, err := e.resolveID(arg)
-	if err != nil {
-		return population.Individual{}, err
-	}
-	if !storage.ValidName(id) {
-		return population.Individual{}, fmt.Errorf("%q is not an individual id: ids look like 20260105T101530.123456789Z-0123456789ab (see `evo list --dir %s --all`)", id, e.root.Dir())
-	}
-	in, err := population.Show(e.store, id)
-	if errors.Is(err, population.ErrUnknown) {
-		return population.Individual{}, fmt.Errorf("individual %s is neither alive nor in the history of %s: `evo list --dir %s --all` shows every id", id, e.root.Dir(), e.root.Dir())
-	}
-	if err != nil {
-		return population.Individual{}, err
-	}
-	return in, nil
-}
-
-// filesOf returns the directory of in (alive, or its grave while it exists) and its files,
-// as absolute paths a person can ls. Both are empty when the grave was collected.
-func (e *experiment) filesOf(in population.Individual) (string, []string) {
-	return e.root.Files(in.Meta.ID, in.Alive)
+	return e.Individual(arg)
 }

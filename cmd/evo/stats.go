@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"evo/cmd/evo/internal/text"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,20 +32,13 @@ func runStats(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	st, err := population.MutationStatsOf(e.store)
+	st, err := population.MutationStatsOf(e.Store)
 	if err != nil {
 		return err
 	}
 	if c.Bool("json") {
 		return printJSON(c, st)
 	}
-	w := c.App.Writer
-	fmt.Fprintf(w, "%d mutated children (%d replayed for the draw counts), %d retrainings after resets\n",
-		st.Children, st.Replayed, st.Retrainings)
-	fmt.Fprintf(w, "%-22s %6s %8s %9s %9s %9s %7s\n", "mutation", "drawn", "applied", "children", "mean Δ", "median Δ", "better")
-	for _, m := range st.Mutations {
-		fmt.Fprintf(w, "%-22s %6d %8d %9d %+9.4f %+9.4f %6.0f%%\n", m.Name, m.Drawn, m.Applied, m.Children,
-			m.MeanDelta, m.MedianDelta, 100*m.ShareBetter)
-	}
+	text.MutationStats(c.App.Writer, st)
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"evo/cmd/evo/internal/runner"
 	"fmt"
 	"time"
 
@@ -25,47 +26,23 @@ func runStatus(c *cli.Context) error {
 		return err
 	}
 	defer e.Close()
-	var wake <-chan struct{}
-	if c.Bool("watch") {
-		wake = e.root.Watch(c.Context, c.Duration("every"))
-	}
-	for {
-		shown := time.Now()
-		r, err := population.Status(e.store, time.Now())
+	first := true
+	show := func() error {
+		if !first && !c.Bool("json") {
+			fmt.Fprintln(c.App.Writer)
+		}
+		first = false
+		r, err := population.Status(e.Store, time.Now())
 		if err != nil {
 			return err
 		}
 		if c.Bool("json") {
-			err = printJSON(c, r)
-		} else {
-			err = text.Status(c.App.Writer, r, e.root.Dir(), e.cfg, e.populationConfigFromFile(), e.root.GraveyardUsage, time.Now())
+			return printJSON(c, r)
 		}
-		if err != nil || !c.Bool("watch") {
-			return err
-		}
-		if _, ok := <-wake; !ok {
-			return nil
-		}
-		// Events come with every birth and kill: refresh at most once a second.
-		if d := time.Second - time.Since(shown); d > 0 {
-			select {
-			case <-c.Context.Done():
-				return nil
-			case <-time.After(min(d, c.Duration("every"))):
-			}
-		}
-		if !c.Bool("json") {
-			fmt.Fprintln(c.App.Writer)
-		}
+		return text.Status(c.App.Writer, r, e.Root.Dir(), e.Cfg, e.Budgets(), e.Root.GraveyardUsage, time.Now())
 	}
-}
-
-// populationConfigFromFile is the population config with only the budget fields, which is all
-// Remaining needs (the data set is not loaded for status).
-func (e *experiment) populationConfigFromFile() population.Config {
-	return population.Config{
-		MaxIndividuals: e.cfg.MaxIndividuals,
-		MaxFLOPs:       e.cfg.MaxFLOPs,
-		MaxWall:        time.Duration(e.cfg.MaxWall),
+	if !c.Bool("watch") {
+		return show()
 	}
+	return runner.Refresh(c.Context, e.Root.Watch(c.Context, c.Duration("every")), c.Duration("every"), show)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"evo/cmd/evo/internal/models"
+	"evo/train/data"
 	"fmt"
 	"os"
 	"runtime"
@@ -44,7 +46,11 @@ func runWorker(c *cli.Context) error {
 		return withExitCode(exitCannotStart, err)
 	}
 	defer e.Close()
-	d, err := workerData(c, e)
+	dir, err := data.Locate(c.Path("data"))
+	if err != nil {
+		return withExitCode(exitCannotStart, err)
+	}
+	d, err := e.WorkerData(c.Context, dir, c.Bool("download"), c.App.ErrWriter)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
 	}
@@ -52,18 +58,18 @@ func runWorker(c *cli.Context) error {
 	if name == "" {
 		name = storage.NewWorkerID()
 	}
-	log := e.log.With("worker", name) // population.NewWorker adds worker= to its own lines
-	pcfg := e.cfg.PopulationConfig(d)
+	log := e.Log.With("worker", name) // population.NewWorker adds worker= to its own lines
+	pcfg := e.Cfg.PopulationConfig(d)
 	if t := c.Timestamp("wall-start"); t != nil {
 		pcfg.WallStart = *t
 	}
 	pcfg.ControlPoll = c.Duration("control-poll")
-	trainer := &gorgoniaTrainer{data: d, cfg: e.cfg.TrainConfig(log), log: log}
-	w, err := population.NewWorker(e.store, trainer, pcfg, name, e.log, time.Now)
+	trainer := &models.Trainer{Data: d, Cfg: e.Cfg.TrainConfig(log), Log: log}
+	w, err := population.NewWorker(e.Store, trainer, pcfg, name, e.Log, time.Now)
 	if err != nil {
 		return withExitCode(exitCannotStart, err)
 	}
-	log.Info("worker starting", "dir", e.root.Dir(), "dataset", d.Name, "seed", w.Seed(),
+	log.Info("worker starting", "dir", e.Root.Dir(), "dataset", d.Name, "seed", w.Seed(),
 		"threads", runtime.GOMAXPROCS(0), "pid", os.Getpid())
 	err = w.Run(ctx)
 	if interrupted(err) {

@@ -52,6 +52,15 @@ func TestComparison(t *testing.T) {
 		t.Fatalf("groups %+v", groups)
 	}
 	dir := t.TempDir()
+	written, err := SaveComparisons("t", groups, filepath.Join(dir, "cmp.svg"))
+	if err != nil || len(written) != 2 || written[0] != filepath.Join(dir, "cmp-flops.svg") || written[1] != filepath.Join(dir, "cmp-wall.svg") {
+		t.Errorf("SaveComparisons wrote %v, %v; want cmp-flops.svg and cmp-wall.svg", written, err)
+	}
+	for _, name := range written {
+		if st, err := os.Stat(name); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 	for _, byFLOPs := range []bool{true, false} {
 		p, err := Comparison("t", groups, byFLOPs)
 		if err != nil {

@@ -1,4 +1,7 @@
-package main
+// Package models is evo's commands' use of evo/train on an experiment's individuals: the
+// trainer a worker hands to the population, and the accuracy of one individual (`evo eval`)
+// or of the majority vote of the fittest ones (`evo ensemble`) on a split of the data set.
+package models
 
 import (
 	"bytes"
@@ -12,14 +15,15 @@ import (
 	"evo/train/data"
 )
 
-// gorgoniaTrainer adapts evo/train to population.Trainer.
-type gorgoniaTrainer struct {
-	data *data.Dataset
-	cfg  train.Config
-	log  *slog.Logger
+// Trainer adapts evo/train to population.Trainer.
+type Trainer struct {
+	Data *data.Dataset
+	Cfg  train.Config
+	Log  *slog.Logger
 }
 
-func (t *gorgoniaTrainer) Train(ctx context.Context, job population.Job) (population.Outcome, error) {
+// Train trains job's genome from its parent's checkpoint (none: fresh weights), seeded by job.
+func (t *Trainer) Train(ctx context.Context, job population.Job) (population.Outcome, error) {
 	var parent *checkpoint.Checkpoint
 	if job.Parent != nil {
 		var err error
@@ -27,9 +31,9 @@ func (t *gorgoniaTrainer) Train(ctx context.Context, job population.Job) (popula
 			return population.Outcome{}, fmt.Errorf("parent checkpoint: %w", err)
 		}
 	}
-	cfg := t.cfg
+	cfg := t.Cfg
 	cfg.Seed = job.Seed
-	res, err := train.Train(ctx, job.Genome, parent, t.data, cfg, job.Out)
+	res, err := train.Train(ctx, job.Genome, parent, t.Data, cfg, job.Out)
 	if err != nil {
 		return population.Outcome{}, err
 	}
