@@ -27,6 +27,10 @@ import (
 //     race): the worker kills one individual and builds nothing (cull).
 //   - A worker that killed and then failed to publish keeps its debt: its next step
 //     reproduces without killing.
+//   - The two size-changing decisions above (an unfunded publish, a cull) are taken only on a
+//     listing that shows the worker's own previous one (caughtUp); on an older listing the
+//     worker reproduces with a kill or waits, so a cached listing costs a few places per
+//     worker, not one per step.
 //
 // Hence alive ≤ T ≤ P, and alive ≥ P − W with W workers once the population is full, less
 // the rare place that a conservative make-room kill (a claim counted twice, see makeRoom)
