@@ -78,9 +78,17 @@
 // holds a kill whose child is coming (a debt) or that it is about to publish a child without a
 // kill (pending), and counts the other workers' claims when it decides. The argument is in
 // makeRoom; on NFS it holds up to the staleness of directory listings, and a worker that finds
-// the population above P kills one individual without reproducing. After the population was
+// the population above P kills one individual without reproducing (a cull). After the population was
 // full once, a shortfall (a worker killed while training) is made good by reproducing without
 // a kill rather than by injecting untrained initial individuals.
+//
+// Listing staleness is bounded in steps, not only in time: a worker changes the population's
+// size (a child without a kill, a cull) only on a listing that already shows its own previous
+// such change; until then it reproduces with a kill, which keeps the size, or waits a moment
+// (step.go, caughtUp). Without this, a listing cached for seconds while steps take milliseconds
+// let every worker publish or cull at every step on one stale count. With it, each worker has
+// at most about two such changes that another worker's stale listing cannot see, so alive stays
+// within P + 2W on NFS (the multi-host bed asserts it; it sees P + 1 or P + 2).
 //
 // # Controls
 //

@@ -42,6 +42,8 @@ func (w *Worker) trainAndPublish(ctx context.Context, g *genome.Genome, weights 
 	if funded {
 		w.replaced = ""
 		w.setDebt(false)
+	} else {
+		w.awaitListing(m.ID, true)
 	}
 	if err := w.event(Event{Event: EventBirth, ID: m.ID, Fitness: m.Fitness, Meta: m}); err != nil {
 		w.log.Warn("append birth event", "id", m.ID, "err", err)

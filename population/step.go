@@ -3,6 +3,8 @@ package population
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 )
 
 // step is one iteration of the worker loop (package doc). The decision keeps the population at its
@@ -25,6 +27,10 @@ import (
 //     race): the worker kills one individual and builds nothing (cull).
 //   - A worker that killed and then failed to publish keeps its debt: its next step
 //     reproduces without killing.
+//   - The two size-changing decisions above (an unfunded publish, a cull) are taken only on a
+//     listing that shows the worker's own previous one (caughtUp); on an older listing the
+//     worker reproduces with a kill or waits, so a cached listing costs a few places per
+//     worker, not one per step.
 //
 // Hence alive ≤ T ≤ P, and alive ≥ P − W with W workers once the population is full, less
 // the rare place that a conservative make-room kill (a claim counted twice, see makeRoom)
@@ -46,9 +52,15 @@ func (w *Worker) step(ctx context.Context, ctl Control) error {
 	case w.debt:
 		return w.reproduce(ctx, ids, ctl, false)
 	case n > p:
+		if !w.caughtUp(all) {
+			return w.keepSize(ctx, ids, ctl)
+		}
 		return w.cull(ids)
 	}
 	if n+w.othersDebts() < p {
+		if !w.caughtUp(all) {
+			return w.keepSize(ctx, ids, ctl)
+		}
 		if w.filled && len(ids) > 0 {
 			return w.reproduce(ctx, ids, ctl, false)
 		}
@@ -61,13 +73,76 @@ func (w *Worker) step(ctx context.Context, ctl Control) error {
 	return w.reproduce(ctx, ids, ctl, true)
 }
 
-// cull kills one individual of a population above its set-point.
+// cull kills one individual of a population above its set-point. Whether it wins or loses the
+// kill, the victim is gone, and the next step that changes the population's size waits for a
+// listing without it (caughtUp).
 func (w *Worker) cull(ids []string) error {
 	victim, err := w.victim(ids)
 	if err != nil {
 		return at("select", err)
 	}
-	return w.kill(victim, CauseCull)
+	err = w.kill(victim, CauseCull)
+	if err == nil || isRace(err) {
+		w.awaitListing(victim, false)
+	}
+	return err
+}
+
+// listingPoll is how long a worker waits before it lists again when its listing is older than
+// its own last change of the population's size and it has nothing size-neutral to do.
+const listingPoll = 50 * time.Millisecond
+
+// awaitListing records the last change of the population's size this worker made: the child
+// id it published without a kill (present) or the individual it culled (absent). Until a
+// listing reflects it, the worker takes no decision that changes the size (caughtUp).
+func (w *Worker) awaitListing(id string, present bool) {
+	w.await, w.awaitPresent, w.awaitSince = id, present, w.now()
+}
+
+// caughtUp reports whether the listing all is at least as recent as this worker's last change
+// of the population's size, and clears the wait when it is.
+//
+// Why: on a shared file system a directory listing may be served from a cache for seconds
+// (NFS's attribute and listing caches), while a step may take milliseconds. A worker that
+// decided on such a listing alone would publish child after child without a kill (or cull
+// individual after individual) on the same stale count, hundreds within one cache period, and
+// the population would swing far above and below its set-point. A listing that does not yet
+// show the worker's own last publish (or still shows its own last victim) is older than that
+// change; the worker then does only steps that keep the size (keepSize). So each worker makes
+// at most one size-changing step per refresh of its view, and the overshoot that listing
+// staleness allows is a few places per worker, not the number of steps in a cache period.
+//
+// A child published without a kill may be killed by another worker before this worker's
+// listing ever shows it; the wait then ends after heartbeatStaleFactor heartbeat intervals
+// (a victim never comes back, so the wait for its absence needs no such limit, but gets it
+// too).
+func (w *Worker) caughtUp(all []string) bool {
+	if w.await == "" {
+		return true
+	}
+	listed := slices.Contains(all, w.await)
+	if listed == w.awaitPresent || w.now().Sub(w.awaitSince) > heartbeatStaleFactor*w.cfg.HeartbeatInterval {
+		w.await = ""
+		return true
+	}
+	return false
+}
+
+// keepSize is the step of a worker whose listing is older than its own last change of the
+// population's size: a reproduction with a kill once the population was full (it keeps the
+// size, whatever the listing's age), otherwise a short wait for a fresher listing.
+func (w *Worker) keepSize(ctx context.Context, ids []string, ctl Control) error {
+	if w.filled && len(ids) > 0 {
+		return w.reproduce(ctx, ids, ctl, true)
+	}
+	t := time.NewTimer(listingPoll)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // makeRoomTries bounds the attempts to make room for an unfunded child. Each failed attempt

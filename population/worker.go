@@ -53,6 +53,13 @@ type Worker struct {
 	failures  int       // consecutive failures, for back-off
 	stepStart time.Time // when the current step began
 
+	// The last change of the population's size this worker made, which a listing must show
+	// before the worker changes the size again (caughtUp): an id it published without a kill
+	// (awaitPresent) or culled, and when.
+	await        string
+	awaitPresent bool
+	awaitSince   time.Time
+
 	hbWatch storage.Watch // when this worker saw each other worker's heartbeat change (see others)
 }
 

@@ -41,6 +41,7 @@ anomalies=$(sed -nE 's/^ +anomaly: .* ([0-9]+)$/\1/p' "$log" | awk '{s += $1} EN
 violations=$(sed -nE 's/.*multi-host bed: ([0-9]+) violations.*/\1/p' "$log" | head -1)
 figures="births $(fig births), kills $(fig kills), races $(fig races), GC grave records $(fig 'gc removals: grave'),"
 figures+=" graves left $(fig 'graves at the end'), alive $(fig 'alive at the end'), torn lines $(fig 'torn history lines'),"
+figures+=" alive max $(fig 'replay: alive max over the run') (bound P + 2W = 20), alive min once full $(fig 'replay: alive min once full'),"
 figures+=" anomalies $anomalies, violations ${violations:-?}"
 [ "$rc" = 0 ] || fail "the bed failed (go test exit status $rc): $figures"
 [ "$anomalies" = 0 ] || fail "the bed passed with anomalies: $figures"

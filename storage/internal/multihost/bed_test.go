@@ -27,6 +27,7 @@ import (
 // worker look dead. The events run in the order of their times below.
 const (
 	workersPerHost = 2
+	populationSize = 8                // P, the set-point given to evo init
 	runFor         = 80 * time.Second // from the start of the hosts to the graceful stop
 	cacheTimeout   = 3 * time.Second  // attribute, name and listing caches of every mount
 	renameENOENT   = 0.02             // share of successful renames reported as ENOENT
@@ -195,7 +196,7 @@ func (b *bed) mountBacking() {
 }
 
 func (b *bed) initExperiment() {
-	out, err := exec.Command(b.bin, "init", "--dir", b.exp, "--preset", "digits", "--population", "8",
+	out, err := exec.Command(b.bin, "init", "--dir", b.exp, "--preset", "digits", "--population", fmt.Sprint(populationSize),
 		"--steps", "20", "--max-eval-examples", "200").CombinedOutput()
 	if err != nil {
 		b.t.Fatalf("evo init: %v\n%s", err, out)

@@ -56,6 +56,8 @@ func (b *bed) check() []string {
 	killed := map[string]int{}
 	gcGraves := map[string]int{}
 	var removals []removal
+	var changes []popChange
+	var graveNames []string // every grave seen (collected or left), for kills whose event was lost
 	err = r.ReadHistory(func(worker string, line []byte) error {
 		var e event
 		if json.Unmarshal(line, &e) != nil {
@@ -66,10 +68,12 @@ func (b *bed) check() []string {
 		case "birth":
 			if e.Meta != nil {
 				born[e.Meta.ID]++
+				changes = append(changes, popChange{at: e.Time, id: e.Meta.ID, birth: true})
 			}
 			b.figures["births"]++
 		case "kill":
 			killed[e.ID]++
+			changes = append(changes, popChange{at: e.Time, id: e.ID})
 			b.figures["kills"]++
 		case "race":
 			b.figures["races"]++
@@ -84,6 +88,7 @@ func (b *bed) check() []string {
 			}
 			if e.Kind == "grave" {
 				gcGraves[e.ID]++
+				graveNames = append(graveNames, filepath.Base(e.Path))
 			} else {
 				removals = append(removals, removal{collector: worker, event: e})
 			}
@@ -111,6 +116,7 @@ func (b *bed) check() []string {
 	for _, e := range entries {
 		if m := graveRE.FindStringSubmatch(e.Name()); m != nil {
 			graves[m[1]]++
+			graveNames = append(graveNames, e.Name())
 			nGraves++
 			continue
 		}
@@ -121,6 +127,7 @@ func (b *bed) check() []string {
 			for _, g := range inside {
 				if m := graveRE.FindStringSubmatch(g.Name()); m != nil {
 					graves[m[1]]++
+					graveNames = append(graveNames, g.Name())
 					nGraves++
 					b.figures["graves claimed but not yet removed at the end"]++
 				}
@@ -128,6 +135,7 @@ func (b *bed) check() []string {
 		}
 	}
 	b.figures["graves at the end"] = nGraves
+	v = append(v, b.replayPopulation(b.unloggedKills(changes, graveNames))...)
 
 	// Rule 1: every id born is alive, graved or GC-recorded, exactly once.
 	for _, id := range sortedKeys(born) {
@@ -364,4 +372,120 @@ func (b *bed) report(violations []string) {
 			b.t.Logf("process logs copied to %s", keep)
 		}
 	}
+	if keep := os.Getenv("EVO_MULTIHOST_EXP"); keep != "" {
+		// The experiment directory as the run left it (histories, population, graveyard), for a
+		// replay of the run; the backing tmpfs is unmounted when the test ends.
+		if out, err := exec.Command("cp", "-r", b.exp, keep).CombinedOutput(); err != nil {
+			b.t.Logf("copy the experiment to %s: %v %s", keep, err, out)
+		} else {
+			b.t.Logf("experiment directory copied to %s", keep)
+		}
+	}
+}
+
+// popChange is a birth or a kill of the histories, for the replay of the population size.
+type popChange struct {
+	at    time.Time
+	id    string
+	birth bool
+}
+
+// graveNameRE splits a grave's name: id, time of death (Unix nanoseconds, on the killer's
+// storage clock) and killer.
+var graveNameRE = regexp.MustCompile(`^(` + idPart + `)\.(\d+)\.(.+)$`)
+
+// unloggedKills adds a kill for every individual that died without a kill event (an append cut
+// short by the full disk, or a worker killed between its kill and the event), timed by its
+// grave's name less the clock offset of the killer's host.
+func (b *bed) unloggedKills(changes []popChange, graveNames []string) []popChange {
+	logged := map[string]bool{}
+	for _, c := range changes {
+		if !c.birth {
+			logged[c.id] = true
+		}
+	}
+	offsets := map[string]time.Duration{}
+	for _, s := range b.slots {
+		if s.name != "" {
+			offsets[s.name], _ = time.ParseDuration(strings.TrimPrefix(hostSpecs[s.host].clockOffset, "+"))
+		}
+	}
+	for _, name := range graveNames {
+		m := graveNameRE.FindStringSubmatch(name)
+		if m == nil || logged[m[1]] {
+			continue
+		}
+		var ns int64
+		if _, err := fmt.Sscan(m[2], &ns); err != nil {
+			continue
+		}
+		logged[m[1]] = true
+		b.figures["replay: kills without an event, timed by their grave"]++
+		changes = append(changes, popChange{at: time.Unix(0, ns).Add(-offsets[m[3]]), id: m[1]})
+	}
+	return changes
+}
+
+// replayPopulation replays the births and kills of every worker's history in time order and
+// records the size of the population over the run: its maximum, its minimum once it was full
+// (P individuals alive at some moment), and how long it spent above P and below P - W. Worker
+// events carry the true clock (the clock offset of host h0 applies to storage's records only,
+// the collectors' GC lines). A birth is logged just after its rename, so another worker's kill
+// of the child may be logged first: a birth of an id already killed is not counted.
+//
+// The bound it asserts, alive ≤ P + 2W at every moment (W workers in all): a worker changes the
+// population's size (a child without a kill, a cull) only on a listing that already shows its
+// own previous such change, and a listing lags by at most one cache period. So the changes a
+// deciding worker cannot see are, per other worker, the last one that worker made and at most
+// one more made right after its own view caught up: 2 per worker, against P when decided. The
+// population's size at the end must be within [1, P + 2W] too. Before workers waited for their
+// own changes to show, a 3 s listing cache let each worker publish or cull at every step on one
+// stale count: 345 to 651 alive at the peak, 1 to 35 at the end.
+func (b *bed) replayPopulation(changes []popChange) []string {
+	p := populationSize
+	w := len(hostSpecs) * workersPerHost
+	sort.SliceStable(changes, func(i, j int) bool { return changes[i].at.Before(changes[j].at) })
+	alive, dead := map[string]bool{}, map[string]bool{}
+	maxAlive, minFull, full := 0, -1, false
+	var over, under time.Duration
+	for i, c := range changes {
+		if c.birth {
+			if !dead[c.id] {
+				alive[c.id] = true
+			}
+		} else {
+			delete(alive, c.id)
+			dead[c.id] = true
+		}
+		n := len(alive)
+		maxAlive = max(maxAlive, n)
+		if n >= p {
+			full = true
+		}
+		if full && (minFull < 0 || n < minFull) {
+			minFull = n
+		}
+		if i+1 < len(changes) {
+			d := changes[i+1].at.Sub(c.at)
+			if n > p {
+				over += d
+			}
+			if full && n < p-w {
+				under += d
+			}
+		}
+	}
+	b.figures["replay: alive max over the run"] = maxAlive
+	b.figures["replay: alive min once full"] = max(minFull, 0)
+	b.figures["replay: alive at the end"] = len(alive)
+	b.figures["replay: ms above P"] = int(over.Milliseconds())
+	b.figures["replay: ms below P-W once full"] = int(under.Milliseconds())
+	var v []string
+	if bound := p + 2*w; maxAlive > bound {
+		v = append(v, fmt.Sprintf("rule 'population bound': %d individuals alive at one moment of the replayed history, more than P + 2W = %d", maxAlive, bound))
+	}
+	if end := b.figures["alive at the end"]; end < 1 || end > p+2*w {
+		v = append(v, fmt.Sprintf("rule 'population bound': %d individuals alive at the end, want 1 to P + 2W = %d", end, p+2*w))
+	}
+	return v
 }

@@ -32,12 +32,19 @@
 //     age its last seen heartbeat may already have had when it stopped), at that moment. Worker
 //     logs are searched for lost-registration errors too;
 //   - no event is lost: a torn history line is allowed (an append cut short by the full disk,
-//     reported to its writer), an event glued to such a fragment is not.
+//     reported to its writer), an event glued to such a fragment is not;
+//   - the population stays bounded: the births and kills of the histories, replayed in time
+//     order (a kill whose event the full disk swallowed is timed by its grave's name), never
+//     have more than P + 2W individuals alive (P = 8, W = 6 workers), and between 1 and P + 2W
+//     are alive at the end (the argument is at replayPopulation). The replay's maximum,
+//     minimum once full, size at the end and time spent above P are printed as figures.
 //
 // It prints its figures (births, kills, races, failures, injected faults, removals) and every
 // violation with the rule and the file. EVO_MULTIHOST_HOSTNAMES (comma-separated) replaces the
 // three hostnames, e.g. to run with unique ones. Extra collector flags can be given in
 // EVO_MULTIHOST_GC_ARGS (space-separated), and a prebuilt binary in EVO_MULTIHOST_BIN.
+// EVO_MULTIHOST_LOGS=DIR keeps the processes' logs and EVO_MULTIHOST_EXP=DIR a copy of the
+// experiment directory as the run left it (histories, population, graveyard), for analysis.
 //
 //	EVO_MULTIHOST=1 go test -count=1 -v -run TestMultiHost ./storage/internal/multihost/
 package multihost
