@@ -1,11 +1,7 @@
 package storage
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 )
@@ -24,16 +20,9 @@ func (r *Root) ReadDeadFile(id, name string, max int64) ([]byte, error) {
 	if err := checkFileName(name); err != nil {
 		return nil, fmt.Errorf("storage: read dead %s: %w", id, err)
 	}
-	rec, err := r.DeadRecord(id)
+	dir, rec, err := r.deadGrave(id)
 	if err != nil {
 		return nil, err
-	}
-	graves, err := r.gravesOf(id)
-	if err != nil {
-		return nil, err
-	}
-	if len(graves) == 0 {
-		return nil, fmt.Errorf("storage: %s: no grave (never killed, or collected): %w", id, ErrGone)
 	}
 	fi, ok := rec.Files[name]
 	if !ok {
@@ -42,26 +31,11 @@ func (r *Root) ReadDeadFile(id, name string, max int64) ([]byte, error) {
 	if fi.Size > max {
 		return nil, fmt.Errorf("storage: %s/%s: %d bytes, limit %d: %w", id, name, fi.Size, max, ErrTooLarge)
 	}
-	f, err := r.fs.OpenFile(r.path(dirGraveyard, graves[0], name), os.O_RDONLY|openNoFollow, 0)
+	v, err := r.openChecked(dir, id, name, fi)
 	if err != nil {
-		return nil, goneErr(id, err)
-	}
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Size() != fi.Size {
-		f.Close()
-		return nil, fmt.Errorf("storage: %s/%s: size or type differs from the record: %w", id, name, ErrGone)
-	}
-	v := &verifyingReader{f: f, id: id, name: name, want: fi, h: sha256.New()}
-	defer v.Close()
-	var buf bytes.Buffer
-	buf.Grow(int(fi.Size))
-	if _, err := io.Copy(&buf, v); err != nil {
 		return nil, err
 	}
-	if err := v.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return readVerified(v, fi.Size)
 }
 
 // Files returns the directory of individual id and the paths of the files in it, for a person

@@ -82,19 +82,11 @@ func (r *Root) ReadFile(id, name string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
 	if size > max {
+		rc.Close()
 		return nil, fmt.Errorf("storage: %s/%s: %d bytes, limit %d: %w", id, name, size, max, ErrTooLarge)
 	}
-	var buf bytes.Buffer
-	buf.Grow(int(size))
-	if _, err := io.Copy(&buf, rc); err != nil {
-		return nil, err
-	}
-	if err := rc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return readVerified(rc, size)
 }
 
 // OpenFile opens file name of the alive individual id for streaming. The reader checks size and
@@ -118,16 +110,40 @@ func (r *Root) openVerified(id, name string) (*verifyingReader, int64, error) {
 	if !ok {
 		return nil, 0, fmt.Errorf("storage: %s has no file %q (it has %s)", id, name, strings.Join(slices.Sorted(maps.Keys(rec.Files)), ", "))
 	}
-	f, err := r.fs.OpenFile(r.path(dirPopulation, id, name), os.O_RDONLY|openNoFollow, 0)
+	v, err := r.openChecked(r.path(dirPopulation, id), id, name, fi)
 	if err != nil {
-		return nil, 0, goneErr(id, err)
+		return nil, 0, err
+	}
+	return v, fi.Size, nil
+}
+
+// openChecked opens file name of individual id in dir (population/<id> or its grave), whose
+// record says fi, and checks its type and size before anything is read.
+func (r *Root) openChecked(dir, id, name string, fi FileInfo) (*verifyingReader, error) {
+	f, err := r.fs.OpenFile(filepath.Join(dir, name), os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		return nil, goneErr(id, err)
 	}
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() || st.Size() != fi.Size {
 		f.Close()
-		return nil, 0, fmt.Errorf("storage: %s/%s: size or type differs from the record: %w", id, name, ErrGone)
+		return nil, fmt.Errorf("storage: %s/%s: size or type differs from the record: %w", id, name, ErrGone)
 	}
-	return &verifyingReader{f: f, id: id, name: name, want: fi, h: sha256.New()}, fi.Size, nil
+	return &verifyingReader{f: f, id: id, name: name, want: fi, h: sha256.New()}, nil
+}
+
+// readVerified reads all of v (size bytes) and closes it; a mismatch with the record is ErrGone.
+func readVerified(v *verifyingReader, size int64) ([]byte, error) {
+	defer v.Close()
+	var buf bytes.Buffer
+	buf.Grow(int(size))
+	if _, err := io.Copy(&buf, v); err != nil {
+		return nil, err
+	}
+	if err := v.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // verifyingReader hashes what it reads and checks the record at EOF.
@@ -190,17 +206,25 @@ func (v *verifyingReader) Close() error {
 // DeadRecord reads the record of a killed individual while its grave still exists (the garbage
 // collector removes graves after GCOptions.Grace). ErrGone if there is no grave for id.
 func (r *Root) DeadRecord(id string) (*Record, error) {
+	_, rec, err := r.deadGrave(id)
+	return rec, err
+}
+
+// deadGrave returns the grave directory of the killed individual id and its record.
+func (r *Root) deadGrave(id string) (dir string, rec *Record, err error) {
 	if err := checkID(id); err != nil {
-		return nil, fmt.Errorf("storage: dead record: %w", err)
+		return "", nil, fmt.Errorf("storage: dead record: %w", err)
 	}
 	graves, err := r.gravesOf(id)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if len(graves) == 0 {
-		return nil, fmt.Errorf("storage: %s: no grave (never killed, or collected): %w", id, ErrGone)
+		return "", nil, fmt.Errorf("storage: %s: no grave (never killed, or collected): %w", id, ErrGone)
 	}
-	return r.readRecord(r.path(dirGraveyard, graves[0]), id)
+	dir = r.path(dirGraveyard, graves[0])
+	rec, err = r.readRecord(dir, id)
+	return dir, rec, err
 }
 
 // gravesOf returns the graveyard names of id (normally zero or one).
