@@ -199,26 +199,6 @@ func (r *Root) planStaging(stale time.Duration) (items []GCItem, unproven int, e
 	return items, unproven, nil
 }
 
-// newestMtime is the latest modification time of path and its direct entries: a stage being
-// written changes its files, not always its directory.
-func (r *Root) newestMtime(path string) time.Time {
-	st, err := r.fs.Lstat(path)
-	if err != nil {
-		return time.Time{}
-	}
-	t := st.ModTime()
-	if !st.IsDir() {
-		return t
-	}
-	entries, _ := r.fs.ReadDir(path)
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && info.ModTime().After(t) {
-			t = info.ModTime()
-		}
-	}
-	return t
-}
-
 // ExecuteGC removes what p lists, unless it is a dry run. Each removal is first recorded in this
 // process's GC log (history/gc-<writer>.jsonl), so that every kill in the histories keeps either
 // its grave or a GC record. A grave is first claimed (renamed into this collector's claim
