@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -181,25 +180,23 @@ func (r *Root) gcRecorded(path string) (bool, error) {
 // taken over, and why. Collectors do not beat, so the heartbeat half of Liveness does not apply
 // to them; the same two proofs apply to the claim instead:
 //
-//   - the collector's lock is free in a lock domain this process shares (lockDead, from
-//     collectorLockDead): it died;
+//   - the collector's lock (lock, read once per plan) is free in a lock domain this process
+//     shares and its pid is gone: it died;
 //   - the claimed grave has been watched unchanged (inode, size, mtime) for longer than the
 //     staleness bound on this process's clock: a live collector holds a claim for the time of
 //     one record and one removal, so a claim that lasts the bound belongs to a collector that
 //     died or has been paused for that long.
 //
 // Anything else (a first sight, a collector holding its lock) is left alone.
-func (r *Root) claimAbandoned(collector, src string, lockDead map[string]string, bound time.Duration) (string, bool) {
-	if why, ok := lockDead[collector]; ok {
-		return "claimed by collector " + collector + ", which is dead: " + why, true
+func (r *Root) claimAbandoned(collector, src string, lock lockProof, bound time.Duration) (string, bool) {
+	if lock.dead() {
+		return "claimed by collector " + collector + ", which is dead: " + lockFreeReason, true
 	}
 	if bound == NoGrace {
 		bound = 0
 	}
-	if rec, ok := r.readLockRecord(collector); ok && r.domain().sharesLocks(rec.domain()) {
-		if held, err := r.lockHeld(collector); err == nil && held {
-			return "", false // alive: holds its lock in this lock domain
-		}
+	if lock.held {
+		return "", false // alive: holds its lock in this lock domain
 	}
 	sig := r.signature(r.path(src), 0)
 	if sig == "" || sig == "absent" {
@@ -211,25 +208,6 @@ func (r *Root) claimAbandoned(collector, src string, lockDead map[string]string,
 	}
 	return fmt.Sprintf("claimed by collector %s and unchanged for %v as watched here (bound %v)",
 		collector, unchanged.Round(time.Second), bound), true
-}
-
-// collectorLockDead reports whether collector's lock proves its death: its lock record names a
-// lock domain this process shares, the lock is free, and (where the pid namespace is shared
-// too) its pid is gone.
-func (r *Root) collectorLockDead(collector string) (bool, string) {
-	rec, ok := r.readLockRecord(collector)
-	self := r.domain()
-	if !ok || !self.sharesLocks(rec.domain()) {
-		return false, ""
-	}
-	held, err := r.lockHeld(collector)
-	if err != nil || held {
-		return false, ""
-	}
-	if self.sharesPIDs(rec.domain()) && rec.PID != os.Getpid() && pidExists(rec.PID) {
-		return false, ""
-	}
-	return true, "its lock is free in this lock domain"
 }
 
 // removeClaimDir removes the claim directory of collector if it is empty. A collector that

@@ -112,14 +112,14 @@ func (r *Root) planClaims(bound time.Duration) (items []GCItem, gone []string, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: gc plan: %w", err)
 	}
-	lockDead := map[string]string{}
+	locks := map[string]lockProof{} // each other collector's lock, tried once per plan
 	nonEmpty := map[string]bool{}
 	for _, c := range dirs {
 		if c == r.self {
 			continue
 		}
-		if dead, why := r.collectorLockDead(c); dead {
-			lockDead[c] = why
+		locks[c] = r.lockProof(c)
+		if locks[c].dead() {
 			gone = append(gone, c)
 		}
 	}
@@ -129,7 +129,7 @@ func (r *Root) planClaims(bound time.Duration) (items []GCItem, gone []string, e
 		reason := "left claimed by this collector"
 		if g.collector != r.self {
 			var abandoned bool
-			if reason, abandoned = r.claimAbandoned(g.collector, src, lockDead, bound); !abandoned {
+			if reason, abandoned = r.claimAbandoned(g.collector, src, locks[g.collector], bound); !abandoned {
 				continue
 			}
 			if !slices.Contains(gone, g.collector) {
@@ -141,7 +141,7 @@ func (r *Root) planClaims(bound time.Duration) (items []GCItem, gone []string, e
 	// An empty claim directory of another collector goes once it has been watched unchanged for
 	// the bound (a live collector makes it again when it needs it).
 	for _, c := range dirs {
-		if c == r.self || nonEmpty[c] || lockDead[c] != "" {
+		if c == r.self || nonEmpty[c] || locks[c].dead() {
 			continue
 		}
 		if sig := r.signature(r.path(dirGraveyard, claimDirName(c)), 0); sig != "" {

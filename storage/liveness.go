@@ -200,34 +200,60 @@ func (r *Root) Liveness(worker string, bound time.Duration) Liveness {
 		watched = true
 	}
 	fresh := changed && unchanged <= bound
-	rec, recOK := r.readLockRecord(worker)
-	self := r.domain()
-	shared := recOK && self.sharesLocks(rec.domain())
-	free := false
-	if shared {
-		switch held, err := r.lockHeld(worker); {
-		case err == nil && held:
-			return Liveness{Alive, "holds its lock in this lock domain"}
-		case err == nil:
-			free = true
-		}
+	lock := r.lockProof(worker)
+	if lock.held {
+		return Liveness{Alive, "holds its lock in this lock domain"}
 	}
 	if (watched || bound == 0) && stale(unchanged, bound) {
 		return Liveness{Dead, fmt.Sprintf("heartbeat unchanged for %v as watched here (bound %v)", unchanged.Round(time.Second), bound)}
 	}
-	if free && !fresh {
-		if self.sharesPIDs(rec.domain()) && rec.PID != os.Getpid() && pidExists(rec.PID) {
-			return Liveness{Unknown, fmt.Sprintf("lock free but pid %d exists", rec.PID)}
+	if lock.free && !fresh {
+		if lock.pidLive {
+			return Liveness{Unknown, fmt.Sprintf("lock free but pid %d exists", lock.pid)}
 		}
-		return Liveness{Dead, "its lock is free in this lock domain"}
+		return Liveness{Dead, lockFreeReason}
 	}
-	if free {
+	if lock.free {
 		return Liveness{Unknown, "lock free but heartbeat changing: wait for staleness"}
 	}
 	if fresh {
 		return Liveness{Alive, "heartbeat changing"}
 	}
 	return Liveness{Unknown, fmt.Sprintf("heartbeat unchanged for %v as watched here (bound %v)", unchanged.Round(time.Second), bound)}
+}
+
+// lockFreeReason is the evidence of a lock that proves its owner's death.
+const lockFreeReason = "its lock is free in this lock domain"
+
+// lockProof is what a worker's (or collector's) lock proves to this process. held and free
+// both false: nothing (no lock record, another lock domain, or the lock could not be tried).
+type lockProof struct {
+	held    bool // held in a lock domain this process shares: alive
+	free    bool // free in a lock domain this process shares
+	pid     int  // the pid of the lock record
+	pidLive bool // free, and the recorded pid exists in a pid namespace this process shares
+}
+
+// dead reports whether the lock proves death: free, and its pid gone where pids are comparable.
+func (p lockProof) dead() bool { return p.free && !p.pidLive }
+
+// lockProof reads worker's lock record and, if it names a lock domain this process shares,
+// tries the lock (and probes the recorded pid where the pid namespace is shared too).
+func (r *Root) lockProof(worker string) lockProof {
+	rec, ok := r.readLockRecord(worker)
+	self := r.domain()
+	if !ok || !self.sharesLocks(rec.domain()) {
+		return lockProof{}
+	}
+	held, err := r.lockHeld(worker)
+	if err != nil {
+		return lockProof{}
+	}
+	if held {
+		return lockProof{held: true, pid: rec.PID}
+	}
+	return lockProof{free: true, pid: rec.PID,
+		pidLive: self.sharesPIDs(rec.domain()) && rec.PID != os.Getpid() && pidExists(rec.PID)}
 }
 
 // readLockRecord reads the record Register wrote in locks/<worker>.lock.
