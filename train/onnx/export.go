@@ -7,6 +7,7 @@ import (
 
 	"evo/genome"
 	"evo/train/checkpoint"
+	"evo/train/ops"
 )
 
 // Versions written into every model: opset 13 of the default domain and IR version 7, the
@@ -184,10 +185,10 @@ func (b *builder) bnReLU(v, x string, c int) (string, error) {
 // the first channels kept (Slice) or zero channels appended (Pad).
 func (b *builder) skip(e genome.Edge, x string, from, to genome.Shape) string {
 	if from.H != to.H {
-		x = b.gather(e.ID+".rows", x, 2, Nearest(from.H, to.H))
+		x = b.gather(e.ID+".rows", x, 2, ops.Nearest(from.H, to.H))
 	}
 	if from.W != to.W {
-		x = b.gather(e.ID+".cols", x, 3, Nearest(from.W, to.W))
+		x = b.gather(e.ID+".cols", x, 3, ops.Nearest(from.W, to.W))
 	}
 	switch {
 	case from.C > to.C:
@@ -320,23 +321,3 @@ func (b *builder) inputDoc() string {
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
-
-// Nearest returns the source index of each of out positions when an axis of length in is
-// resized to out, the rule of train's skip op: every f-th position from the first, f being the
-// smallest power of two with ceil(in/f) = out (the positions a stride-f SAME convolution centres
-// on), and floor(o·in/out) when no power of two gives out.
-func Nearest(in, out int) []int {
-	m := make([]int, out)
-	f := 1
-	for f < in && ceilDiv(in, f) > out {
-		f *= 2
-	}
-	for o := range m {
-		if ceilDiv(in, f) == out {
-			m[o] = o * f
-		} else {
-			m[o] = o * in / out
-		}
-	}
-	return m
-}
