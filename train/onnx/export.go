@@ -143,22 +143,22 @@ func (b *builder) input() string {
 	return "input.normalised"
 }
 
-// conv adds a SAME convolution of edge e over x of shape in. TensorFlow's SAME padding: the
-// total padding of an axis is max((out−1)·stride + k − in, 0), the smaller half at the
-// top/left and the extra row/column at the bottom/right.
+// conv adds a SAME convolution of edge e over x of shape in, padded as train's conv op pads
+// (ops.SamePad): the smaller half of the padding at the top/left, the extra row/column at the
+// bottom/right.
 func (b *builder) conv(e genome.Edge, x string, in genome.Shape) (string, error) {
 	kh, kw, s := e.FilterH(), e.FilterW(), e.Stride()
 	w, err := b.weight(genome.TensorID(e.ID, genome.ConvKernel), []int{e.Channels, in.C, kh, kw})
 	if err != nil {
 		return "", err
 	}
-	padH := max((ceilDiv(in.H, s)-1)*s+kh-in.H, 0)
-	padW := max((ceilDiv(in.W, s)-1)*s+kw-in.W, 0)
+	top, bottom := ops.SamePad(in.H, kh, s)
+	left, right := ops.SamePad(in.W, kw, s)
 	y := e.ID + ".conv"
 	b.add("Conv", y, []string{x, w}, y,
 		intsAttr("kernel_shape", kh, kw),
 		intsAttr("strides", s, s),
-		intsAttr("pads", padH/2, padW/2, padH-padH/2, padW-padW/2),
+		intsAttr("pads", top, left, bottom, right),
 		intsAttr("dilations", 1, 1),
 		intAttr("group", 1))
 	return y, nil
@@ -319,5 +319,3 @@ func (b *builder) inputDoc() string {
 	}
 	return s + "The input must be normalised per channel: (pixels/255 - mean[c]) / std[c], with the training split's mean and std."
 }
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
