@@ -13,9 +13,10 @@
 //   - a bn_relu vertex is BatchNormalization with the running mean and variance (inference
 //     mode, epsilon 1e-3 by default), then Relu; a linear vertex adds nothing.
 //   - a skip input is resized by Gather along height and width with the exact row and column
-//     indices train's skip op picks (Nearest: every f-th position from the first, f a power of
-//     two), then its channels are cut with Slice or zero-padded at the end with Pad, then Add
-//     sums it with the vertex's primary input, before the activation.
+//     indices train's skip op picks (ops.Nearest, the function that op calls: every f-th
+//     position from the first, f a power of two), then its channels are cut with Slice or
+//     zero-padded at the end with Pad, then Add sums it with the vertex's primary input,
+//     before the activation.
 //   - the head is GlobalAveragePool, Flatten and Gemm with the [C, classes] weights and the
 //     bias: output "logits", float32 [N, classes] (no softmax).
 //

@@ -7,6 +7,7 @@ import (
 
 	"evo/genome"
 	"evo/train/checkpoint"
+	"evo/train/ops"
 )
 
 // Versions written into every model: opset 13 of the default domain and IR version 7, the
@@ -142,22 +143,22 @@ func (b *builder) input() string {
 	return "input.normalised"
 }
 
-// conv adds a SAME convolution of edge e over x of shape in. TensorFlow's SAME padding: the
-// total padding of an axis is max((out−1)·stride + k − in, 0), the smaller half at the
-// top/left and the extra row/column at the bottom/right.
+// conv adds a SAME convolution of edge e over x of shape in, padded as train's conv op pads
+// (ops.SamePad): the smaller half of the padding at the top/left, the extra row/column at the
+// bottom/right.
 func (b *builder) conv(e genome.Edge, x string, in genome.Shape) (string, error) {
 	kh, kw, s := e.FilterH(), e.FilterW(), e.Stride()
 	w, err := b.weight(genome.TensorID(e.ID, genome.ConvKernel), []int{e.Channels, in.C, kh, kw})
 	if err != nil {
 		return "", err
 	}
-	padH := max((ceilDiv(in.H, s)-1)*s+kh-in.H, 0)
-	padW := max((ceilDiv(in.W, s)-1)*s+kw-in.W, 0)
+	top, bottom := ops.SamePad(in.H, kh, s)
+	left, right := ops.SamePad(in.W, kw, s)
 	y := e.ID + ".conv"
 	b.add("Conv", y, []string{x, w}, y,
 		intsAttr("kernel_shape", kh, kw),
 		intsAttr("strides", s, s),
-		intsAttr("pads", padH/2, padW/2, padH-padH/2, padW-padW/2),
+		intsAttr("pads", top, left, bottom, right),
 		intsAttr("dilations", 1, 1),
 		intAttr("group", 1))
 	return y, nil
@@ -184,10 +185,10 @@ func (b *builder) bnReLU(v, x string, c int) (string, error) {
 // the first channels kept (Slice) or zero channels appended (Pad).
 func (b *builder) skip(e genome.Edge, x string, from, to genome.Shape) string {
 	if from.H != to.H {
-		x = b.gather(e.ID+".rows", x, 2, Nearest(from.H, to.H))
+		x = b.gather(e.ID+".rows", x, 2, ops.Nearest(from.H, to.H))
 	}
 	if from.W != to.W {
-		x = b.gather(e.ID+".cols", x, 3, Nearest(from.W, to.W))
+		x = b.gather(e.ID+".cols", x, 3, ops.Nearest(from.W, to.W))
 	}
 	switch {
 	case from.C > to.C:
@@ -317,26 +318,4 @@ func (b *builder) inputDoc() string {
 		return s + fmt.Sprintf("The input is pixels/255 in [0,1]; the graph normalises it with mean %v and std %v per channel.", b.opts.Mean, b.opts.Std)
 	}
 	return s + "The input must be normalised per channel: (pixels/255 - mean[c]) / std[c], with the training split's mean and std."
-}
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
-
-// Nearest returns the source index of each of out positions when an axis of length in is
-// resized to out, the rule of train's skip op: every f-th position from the first, f being the
-// smallest power of two with ceil(in/f) = out (the positions a stride-f SAME convolution centres
-// on), and floor(o·in/out) when no power of two gives out.
-func Nearest(in, out int) []int {
-	m := make([]int, out)
-	f := 1
-	for f < in && ceilDiv(in, f) > out {
-		f *= 2
-	}
-	for o := range m {
-		if ceilDiv(in, f) == out {
-			m[o] = o * f
-		} else {
-			m[o] = o * in / out
-		}
-	}
-	return m
 }

@@ -12,6 +12,7 @@ import (
 
 	"evo/genome"
 	"evo/train/checkpoint"
+	"evo/train/ops"
 )
 
 // fields is a decoded protobuf message: every value of every field number, in order. Varints
@@ -309,7 +310,7 @@ func TestMarshalErrors(t *testing.T) {
 	}
 }
 
-// TestNearest: the resize rule of train's skip op.
+// TestNearest: the resize rule of train's skip op, which the export's Gather nodes use.
 func TestNearest(t *testing.T) {
 	for _, c := range []struct {
 		in, out int
@@ -323,7 +324,7 @@ func TestNearest(t *testing.T) {
 		{32, 8, []int{0, 4, 8, 12, 16, 20, 24, 28}},
 		{3, 6, []int{0, 0, 1, 1, 2, 2}}, // enlarging: floor(o·in/out)
 	} {
-		if got := Nearest(c.in, c.out); !slices.Equal(got, c.want) {
+		if got := ops.Nearest(c.in, c.out); !slices.Equal(got, c.want) {
 			t.Errorf("Nearest(%d, %d) = %v, want %v", c.in, c.out, got, c.want)
 		}
 	}

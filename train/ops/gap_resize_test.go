@@ -147,13 +147,13 @@ func naiveSource(o, in, out int) int {
 
 // TestResizePadSevenToFour pins the rule on the case where it differs from floor(o·in/out).
 func TestResizePadSevenToFour(t *testing.T) {
-	if got, want := nearest(7, 4), []int{0, 2, 4, 6}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("nearest(7, 4) = %v, want %v", got, want)
+	if got, want := Nearest(7, 4), []int{0, 2, 4, 6}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Nearest(7, 4) = %v, want %v", got, want)
 	}
-	if got, want := nearest(9, 3), []int{0, 4, 8}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("nearest(9, 3) = %v, want %v", got, want)
+	if got, want := Nearest(9, 3), []int{0, 4, 8}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Nearest(9, 3) = %v, want %v", got, want)
 	}
-	if got, want := nearest(3, 6), []int{0, 0, 1, 1, 2, 2}; fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("nearest(3, 6) = %v, want %v", got, want)
+	if got, want := Nearest(3, 6), []int{0, 0, 1, 1, 2, 2}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Nearest(3, 6) = %v, want %v", got, want)
 	}
 }

@@ -11,8 +11,7 @@ type convGeom struct {
 	PadT, PadL  int // TensorFlow SAME padding at the top and left; the extra row/column goes bottom/right
 }
 
-// newConvGeom checks the parameters and computes SAME padding:
-// pad_total = max((out−1)·stride + k − in, 0), pad_top = pad_total/2.
+// newConvGeom checks the parameters and computes SAME padding (SamePad).
 func newConvGeom(b, ci, h, w, co, kh, kw, stride int) (convGeom, error) {
 	if b < 1 || ci < 1 || h < 1 || w < 1 {
 		return convGeom{}, fmt.Errorf("conv2d: input shape (%d,%d,%d,%d): every dimension must be at least 1: %w", b, ci, h, w, ErrShape)
@@ -25,9 +24,19 @@ func newConvGeom(b, ci, h, w, co, kh, kw, stride int) (convGeom, error) {
 	}
 	g := convGeom{B: b, Ci: ci, H: h, W: w, Co: co, KH: kh, KW: kw, S: stride}
 	g.Ho, g.Wo = (h+stride-1)/stride, (w+stride-1)/stride
-	g.PadT = max((g.Ho-1)*stride+kh-h, 0) / 2
-	g.PadL = max((g.Wo-1)*stride+kw-w, 0) / 2
+	g.PadT, _ = SamePad(h, kh, stride)
+	g.PadL, _ = SamePad(w, kw, stride)
 	return g, nil
+}
+
+// SamePad is TensorFlow's SAME padding of an axis of length in for a filter of size k and the
+// given stride: the output has ceil(in/stride) positions, the total padding is
+// max((out−1)·stride + k − in, 0), before is its smaller half (top or left) and after the
+// rest (bottom or right). Conv2D pads so; train/onnx's export writes the same pads.
+func SamePad(in, k, stride int) (before, after int) {
+	out := (in + stride - 1) / stride
+	total := max((out-1)*stride+k-in, 0)
+	return total / 2, total - total/2
 }
 
 // K is the length of one im2col column: Ci·KH·KW.

@@ -34,7 +34,7 @@ func ResizePad(x *gorgonia.Node, co, ho, wo int) (*gorgonia.Node, error) {
 		return nil, fmt.Errorf("resize pad: target (%d,%d,%d): every dimension must be at least 1: %w", co, ho, wo, ErrShape)
 	}
 	op := &ResizePadOp{b: xs[0], ci: xs[1], hi: xs[2], wi: xs[3], co: co, ho: ho, wo: wo, id: nextInstance()}
-	op.rows, op.cols = nearest(op.hi, ho), nearest(op.wi, wo)
+	op.rows, op.cols = Nearest(op.hi, ho), Nearest(op.wi, wo)
 	n, err := gorgonia.ApplyOp(op, x)
 	if err != nil {
 		return nil, fmt.Errorf("resize pad: %w", err)
@@ -42,9 +42,11 @@ func ResizePad(x *gorgonia.Node, co, ho, wo int) (*gorgonia.Node, error) {
 	return n, nil
 }
 
-// nearest maps each of out positions to its source among in: o·f for the smallest power of two f
-// with ceil(in/f) = out, and floor(o·in/out) when there is none.
-func nearest(in, out int) []int {
+// Nearest maps each of out positions to its source among in when an axis of length in is
+// resized to out: o·f for the smallest power of two f with ceil(in/f) = out (the positions a
+// stride-f SAME convolution centres on), and floor(o·in/out) when there is none. ResizePad
+// picks rows and columns with it; train/onnx's export gathers the same indices.
+func Nearest(in, out int) []int {
 	m := make([]int, out)
 	f := 1
 	for f < in && (in+f-1)/f > out {

@@ -1,4 +1,4 @@
-// Package npyiobench measures evo's .npy writer (train/checkpoint's WriteNPY, copied below)
+// Package npyiobench measures evo's .npy writer (train/checkpoint's WriteNPY)
 // against codeberg.org/sbinet/npyio, the library the export could use instead. It is its own
 // module so that evo does not depend on npyio (which would also raise gonum to v0.17.0).
 //
@@ -11,41 +11,19 @@ package npyiobench
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"io"
-	"math"
 	"reflect"
 	"strings"
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
+
+	"evo/train/checkpoint"
 )
 
-// ours is evo's writeNPY (cmd/evo/export.go), copied: format 1.0, data at a multiple of 64.
+// ours is evo's writer, train/checkpoint's WriteNPY: format 1.0, data at a multiple of 64.
 func ours(w io.Writer, shape []int, data []float32) error {
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		dims[i] = fmt.Sprint(d)
-	}
-	s := "(" + strings.Join(dims, ", ")
-	if len(dims) == 1 {
-		s += ","
-	}
-	s += ")"
-	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", s)
-	pre := 6 + 2 + 2
-	total := (pre + len(header) + 1 + 63) / 64 * 64
-	header += strings.Repeat(" ", total-pre-len(header)-1) + "\n"
-	buf := make([]byte, 0, total+4*len(data))
-	buf = append(buf, "\x93NUMPY"...)
-	buf = append(buf, 1, 0)
-	buf = binary.LittleEndian.AppendUint16(buf, uint16(len(header)))
-	buf = append(buf, header...)
-	for _, v := range data {
-		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-	}
-	_, err := w.Write(buf)
-	return err
+	return checkpoint.WriteNPY(w, &checkpoint.Tensor{Shape: shape, Data: data})
 }
 
 // lib writes with npyio: a flat []float32 is 1-D, so an N-D tensor becomes a nested Go array

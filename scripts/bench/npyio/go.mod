@@ -11,3 +11,7 @@ require (
 	golang.org/x/text v0.34.0 // indirect
 	gonum.org/v1/gonum v0.17.0 // indirect
 )
+
+require evo v0.0.0
+
+replace evo => ../../..
