@@ -45,22 +45,11 @@ type fakeTrainer struct {
 
 func newFakeTrainer() *fakeTrainer { return &fakeTrainer{jobs: map[int64]fakeJob{}} }
 
-// convs counts the conv edges of g.
-func convs(g *genome.Genome) int {
-	n := 0
-	for _, e := range g.Edges {
-		if e.Kind == genome.Conv {
-			n++
-		}
-	}
-	return n
-}
-
 // fakeFitness is in [0.1, 0.95]: more convolutions (up to 8) are better.
 func fakeFitness(g *genome.Genome, seed int64) float64 {
-	c := math.Min(float64(convs(g)), 8)
+	c := math.Min(float64(countConvs(g)), 8)
 	noise := rand.New(rand.NewPCG(uint64(seed), 1)).Float64() * 0.02
-	return 0.1 + 0.1*c + noise - 0.02*float64(max(convs(g)-8, 0))
+	return 0.1 + 0.1*c + noise - 0.02*float64(max(countConvs(g)-8, 0))
 }
 
 const (
