@@ -165,6 +165,16 @@ func runWorkers(ctx context.Context, t testing.TB, s Store, tr Trainer, cfg Conf
 	return errs
 }
 
+// runClean runs w workers to completion and fails the test on the first worker's error.
+func runClean(t testing.TB, s Store, tr Trainer, cfg Config, w int) {
+	t.Helper()
+	for _, err := range runWorkers(context.Background(), t, s, tr, cfg, w) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // births returns the birth metadata of the history, by id, and the kill events.
 func births(t testing.TB, s Reader) (map[string]*Meta, []Event) {
 	t.Helper()
