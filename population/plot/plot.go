@@ -106,23 +106,11 @@ func Timeline(tl population.Timeline, title string) (*plot.Plot, error) {
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), vg.Points(8)
 
-	if len(dead) > 0 {
-		s, err := plotter.NewScatter(dead)
-		if err != nil {
-			return nil, err
-		}
-		s.GlyphStyle = draw.GlyphStyle{Color: deadColor, Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}}
-		p.Add(s)
-		p.Legend.Add("dead", s)
+	if err := addDots(p, "dead", dead, deadColor, 1.5); err != nil {
+		return nil, err
 	}
-	if len(alive) > 0 {
-		s, err := plotter.NewScatter(alive)
-		if err != nil {
-			return nil, err
-		}
-		s.GlyphStyle = draw.GlyphStyle{Color: aliveColor, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-		p.Add(s)
-		p.Legend.Add("alive", s)
+	if err := addDots(p, "alive", alive, aliveColor, 3); err != nil {
+		return nil, err
 	}
 	l, err := plotter.NewLine(best)
 	if err != nil {
@@ -133,6 +121,22 @@ func Timeline(tl population.Timeline, title string) (*plot.Plot, error) {
 	p.Add(l)
 	p.Legend.Add("best so far", l)
 	return p, nil
+}
+
+// addDots adds pts to p as circles of radius points in col, with a legend entry name; no
+// points, no entry.
+func addDots(p *plot.Plot, name string, pts plotter.XYs, col color.Color, radius float64) error {
+	if len(pts) == 0 {
+		return nil
+	}
+	s, err := plotter.NewScatter(pts)
+	if err != nil {
+		return err
+	}
+	s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(radius), Shape: draw.CircleGlyph{}}
+	p.Add(s)
+	p.Legend.Add(name, s)
+	return nil
 }
 
 // Comparison draws every group's mean curve and its range (a translucent band).
