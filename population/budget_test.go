@@ -35,11 +35,7 @@ func TestStopConditions(t *testing.T) {
 			cfg := testConfig(10)
 			tc.set(&cfg)
 			s := FromStorage(newRoot(t))
-			for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, workers) {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			runClean(t, s, newFakeTrainer(), cfg, workers)
 			h, err := ReadHistorySummary(s)
 			if err != nil {
 				t.Fatal(err)

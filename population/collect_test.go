@@ -17,11 +17,7 @@ func TestCollectLoop(t *testing.T) {
 	root := newRoot(t)
 	defer root.Close()
 	s := FromStorage(root)
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, 1) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, 1)
 	if f, err := root.OpenHistoryIndex(); err == nil {
 		f.Close()
 		t.Fatal("the run wrote an index already: the test proves nothing")
@@ -58,11 +54,7 @@ func TestCollect(t *testing.T) {
 	cfg.MaxIndividuals = 8
 	root := newRoot(t)
 	defer root.Close()
-	for _, err := range runWorkers(context.Background(), t, FromStorage(root), newFakeTrainer(), cfg, 1) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, FromStorage(root), newFakeTrainer(), cfg, 1)
 	ctx := context.Background()
 	dry, err := Collect(ctx, root, storage.GCOptions{Grace: storage.NoGrace, DryRun: true}, true, time.Now())
 	if err != nil {

@@ -1,7 +1,6 @@
 package population
 
 import (
-	"context"
 	"math"
 	"testing"
 )
@@ -13,11 +12,7 @@ func TestCurveAndMutationStats(t *testing.T) {
 	cfg.MaxIndividuals = 60
 	cfg.MutationsPerChild = 2
 	s := FromStorage(newRoot(t))
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, 2) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, 2)
 	b, _ := births(t, s)
 	c, err := CurveOf(s)
 	if err != nil {

@@ -23,33 +23,31 @@ type CompareGroup struct {
 	Individuals Summary `json:"individuals"`
 	ByFLOPs     []Band  `json:"by_flops"`
 	ByWall      []Band  `json:"by_wall_seconds"`
-	curves      []Curve // the runs' curves, for Bands
 }
 
 // GroupRuns groups runs by label, in order of first appearance.
 func GroupRuns(runs []CompareRun, points int) []*CompareGroup {
-	var groups []*CompareGroup
-	byLabel := map[string]*CompareGroup{}
-	vals := map[string][4][]float64{}
+	var labels []string
+	byLabel := map[string][]CompareRun{}
 	for _, r := range runs {
-		g := byLabel[r.Label]
-		if g == nil {
-			g = &CompareGroup{Label: r.Label}
-			byLabel[r.Label] = g
-			groups = append(groups, g)
+		if _, ok := byLabel[r.Label]; !ok {
+			labels = append(labels, r.Label)
 		}
-		g.Runs++
-		g.curves = append(g.curves, r.Curve)
-		v := vals[r.Label]
-		v[0], v[1], v[2], v[3] = append(v[0], r.Best), append(v[1], r.FLOPs), append(v[2], r.Seconds), append(v[3], float64(r.Count))
-		vals[r.Label] = v
+		byLabel[r.Label] = append(byLabel[r.Label], r)
 	}
-	for _, g := range groups {
-		v := vals[g.Label]
-		g.Best, g.FLOPs, g.Seconds, g.Individuals = Summarise(v[0]), Summarise(v[1]),
-			Summarise(v[2]), Summarise(v[3])
-		g.ByFLOPs = Bands(g.curves, points, true)
-		g.ByWall = Bands(g.curves, points, false)
+	var groups []*CompareGroup
+	for _, label := range labels {
+		rs := byLabel[label]
+		var best, flops, seconds, count []float64
+		curves := make([]Curve, 0, len(rs))
+		for _, r := range rs {
+			best, flops, seconds = append(best, r.Best), append(flops, r.FLOPs), append(seconds, r.Seconds)
+			count = append(count, float64(r.Count))
+			curves = append(curves, r.Curve)
+		}
+		groups = append(groups, &CompareGroup{Label: label, Runs: len(rs),
+			Best: Summarise(best), FLOPs: Summarise(flops), Seconds: Summarise(seconds), Individuals: Summarise(count),
+			ByFLOPs: Bands(curves, points, true), ByWall: Bands(curves, points, false)})
 	}
 	return groups
 }

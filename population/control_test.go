@@ -85,11 +85,7 @@ func TestLiveControls(t *testing.T) {
 			resetAt, resetSet = time.Now().UTC(), true
 		}
 	}
-	for _, err := range runWorkers(context.Background(), t, pr, tr, cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, pr, tr, cfg, workers)
 	b, _ := checkRun(t, pr, cfg, workers)
 	after, five, resets := 0, 0, 0
 	for _, m := range sortedByStart(b) {

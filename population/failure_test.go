@@ -27,11 +27,7 @@ func TestTrainerFailures(t *testing.T) {
 		}
 		return Outcome{}, nil, false
 	}
-	for _, err := range runWorkers(context.Background(), t, pr, tr, cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, pr, tr, cfg, workers)
 	// A worker whose last child fails at the budget stops owing it: while the others finish,
 	// each such place stays empty, so the lower bound drops by up to one per worker.
 	b, _ := checkRunSlack(t, pr, cfg, workers, workers+roomSlack(workers))
@@ -106,11 +102,7 @@ func TestCorruptIndividuals(t *testing.T) {
 	}
 	badGenome := publish("this is not a genome", `{"fitness": 0.99, "status": "ok"}`)
 	badMeta := publish(`{}`, `{"fitness": "very high"}`)
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, workers)
 	b, _ := births(t, s)
 	for id, m := range b {
 		if m.Parent == badGenome || m.Parent == badMeta {
@@ -141,11 +133,7 @@ func TestResumeRegrows(t *testing.T) {
 	cfg := testConfig(10)
 	cfg.MaxIndividuals = 40
 	s := FromStorage(newRoot(t))
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, workers)
 	before, killsBefore := births(t, s)
 
 	crash := newFakeTrainer()
@@ -166,11 +154,7 @@ func TestResumeRegrows(t *testing.T) {
 	}
 
 	cfg.MaxIndividuals = len(before) + 30
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, workers)
 	after, _ := births(t, s)
 	for id, m := range after {
 		if before[id] == nil && m.Parent == "" {

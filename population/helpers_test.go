@@ -45,22 +45,11 @@ type fakeTrainer struct {
 
 func newFakeTrainer() *fakeTrainer { return &fakeTrainer{jobs: map[int64]fakeJob{}} }
 
-// convs counts the conv edges of g.
-func convs(g *genome.Genome) int {
-	n := 0
-	for _, e := range g.Edges {
-		if e.Kind == genome.Conv {
-			n++
-		}
-	}
-	return n
-}
-
 // fakeFitness is in [0.1, 0.95]: more convolutions (up to 8) are better.
 func fakeFitness(g *genome.Genome, seed int64) float64 {
-	c := math.Min(float64(convs(g)), 8)
+	c := math.Min(float64(countConvs(g)), 8)
 	noise := rand.New(rand.NewPCG(uint64(seed), 1)).Float64() * 0.02
-	return 0.1 + 0.1*c + noise - 0.02*float64(max(convs(g)-8, 0))
+	return 0.1 + 0.1*c + noise - 0.02*float64(max(countConvs(g)-8, 0))
 }
 
 const (
@@ -174,6 +163,16 @@ func runWorkers(ctx context.Context, t testing.TB, s Store, tr Trainer, cfg Conf
 	}
 	wg.Wait()
 	return errs
+}
+
+// runClean runs w workers to completion and fails the test on the first worker's error.
+func runClean(t testing.TB, s Store, tr Trainer, cfg Config, w int) {
+	t.Helper()
+	for _, err := range runWorkers(context.Background(), t, s, tr, cfg, w) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // births returns the birth metadata of the history, by id, and the kill events.

@@ -125,8 +125,7 @@ func openBooks(s Reader, full, recent bool) (*books, error) {
 	b.src = src
 	if err := b.loadIndex(); err != nil {
 		src.Logger().Debug("population: history index not used, reading the whole history", "reason", err)
-		b = newBooks(full, recent)
-		b.rd, b.src = s, src
+		b.restart()
 	}
 	if err := b.update(); err != nil {
 		return nil, err
@@ -150,24 +149,26 @@ func (b *books) readAll(s Reader) error {
 // replaced or vanished makes the books start over from the index or the logs' starts.
 func (b *books) update() error {
 	if b.src == nil { // a store without offsets is read whole each time
-		rd := b.rd
-		*b = *newBooks(b.full, b.recent)
-		b.rd = rd
-		return b.readAll(rd)
+		b.restart()
+		return b.readAll(b.rd)
 	}
 	err := b.updateOnce()
 	if errors.Is(err, errStale) {
 		b.src.Logger().Debug("population: a history log changed under its offset; reading the history again", "reason", err)
-		rd, src := b.rd, b.src
-		*b = *newBooks(b.full, b.recent)
-		b.rd, b.src = rd, src
+		b.restart()
 		if ierr := b.loadIndex(); ierr != nil {
-			*b = *newBooks(b.full, b.recent)
-			b.rd, b.src = rd, src
+			b.restart()
 		}
 		err = b.updateOnce()
 	}
 	return err
+}
+
+// restart empties the books (same full and recent, same store) to read the history again.
+func (b *books) restart() {
+	rd, src := b.rd, b.src
+	*b = *newBooks(b.full, b.recent)
+	b.rd, b.src = rd, src
 }
 
 // errStale means a log no longer matches what was read from it.

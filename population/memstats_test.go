@@ -1,7 +1,6 @@
 package population
 
 import (
-	"context"
 	"runtime"
 	"testing"
 )
@@ -11,11 +10,7 @@ func TestHeartbeatCarriesMemory(t *testing.T) {
 	cfg := testConfig(4)
 	cfg.MaxIndividuals = 6
 	s := FromStorage(newRoot(t))
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, 2) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, 2)
 	hbs, err := s.Heartbeats()
 	if err != nil || len(hbs) != 2 {
 		t.Fatalf("%d heartbeats, err %v", len(hbs), err)

@@ -2,7 +2,6 @@ package population
 
 import (
 	"fmt"
-	"math"
 	"sort"
 
 	"evo/genome"
@@ -179,19 +178,11 @@ func replayDraws(parent *genome.Genome, seed int64, n int) (map[string]int, *gen
 }
 
 // roundTrip passes g through its file format, as a worker reads a parent, and reports
-// whether it matches m's recorded architecture and learning rate.
+// whether it matches m's recorded architecture and learning rate (checkReplay without the
+// reason; a NaN learning rate never matches).
 func roundTrip(g *genome.Genome, m *Meta) (*genome.Genome, bool) {
-	b, err := genome.Encode(g)
-	if err != nil {
-		return nil, false
-	}
-	if g, err = genome.Decode(b); err != nil {
-		return nil, false
-	}
-	if genome.ArchHash(g) != m.ArchHash || g.LearningRate != m.LearningRate || math.IsNaN(g.LearningRate) {
-		return nil, false
-	}
-	return g, true
+	g, err := checkReplay(g, m)
+	return g, err == nil
 }
 
 // frameGenome reads the genome of some alive individual: every genome of an experiment has
@@ -202,11 +193,7 @@ func frameGenome(s Reader) (*genome.Genome, error) {
 		return nil, err
 	}
 	for _, id := range ids {
-		data, err := s.ReadFile(id, GenomeFile, genome.MaxEncodedSize)
-		if err != nil {
-			continue
-		}
-		if g, err := genome.Decode(data); err == nil {
+		if g, err := LoadGenome(s, id); err == nil {
 			return g, nil
 		}
 	}

@@ -1,7 +1,6 @@
 package population
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -12,11 +11,7 @@ func TestQueries(t *testing.T) {
 	cfg := testConfig(10)
 	cfg.MaxIndividuals = 80
 	s := FromStorage(newRoot(t))
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, workers)
 	b, kills := births(t, s)
 	ids, err := s.List()
 	if err != nil {

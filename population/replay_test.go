@@ -2,7 +2,6 @@ package population
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
@@ -18,11 +17,7 @@ func TestReplayer(t *testing.T) {
 	root := newRoot(t)
 	defer root.Close()
 	s := FromStorage(root)
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, 2) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, 2)
 	stored := func(id string, alive bool) []byte {
 		t.Helper()
 		var b []byte

@@ -1,7 +1,6 @@
 package population
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -37,11 +36,7 @@ func TestListReports(t *testing.T) {
 	root := newRoot(t)
 	defer root.Close()
 	s := FromStorage(root)
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, 2) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, 2)
 	b, kills := births(t, s)
 	alive, _, err := Individuals(s)
 	if err != nil {

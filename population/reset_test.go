@@ -69,11 +69,7 @@ func TestPopulationReset(t *testing.T) {
 			when = time.Now().UTC()
 		})
 	}
-	for _, err := range runWorkers(context.Background(), t, pr, tr, cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, pr, tr, cfg, workers)
 	b, _ := checkRun(t, pr, cfg, workers)
 
 	// Replay the history in time order: the alive set, its epochs and its mean fitness.

@@ -1,7 +1,6 @@
 package population
 
 import (
-	"context"
 	"sort"
 	"testing"
 )
@@ -13,11 +12,7 @@ func meanAliveFitness(t *testing.T, selection string, individuals int) float64 {
 	cfg := testConfig(20)
 	cfg.Selection, cfg.MaxIndividuals, cfg.TournamentSize = selection, individuals, 4
 	s := FromStorage(newRoot(t))
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, workers) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, workers)
 	list, _, err := Individuals(s)
 	if err != nil || len(list) == 0 {
 		t.Fatalf("%d individuals, %v", len(list), err)
@@ -50,11 +45,7 @@ func TestAgingKillsOldest(t *testing.T) {
 	cfg := testConfig(10)
 	cfg.Selection, cfg.TournamentSize, cfg.MaxIndividuals = SelectAging, 3, 60
 	s := FromStorage(newRoot(t))
-	for _, err := range runWorkers(context.Background(), t, s, newFakeTrainer(), cfg, 1) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	runClean(t, s, newFakeTrainer(), cfg, 1)
 	var events []Event
 	if _, err := ReadEvents(s, func(e Event) error {
 		events = append(events, e)

@@ -58,42 +58,9 @@ func Save(p *plot.Plot, name string) error {
 }
 
 // Timeline draws tl: dead and alive individuals at their birth, the best so far as a step
-// line extended to the last birth.
+// line extended to the last birth. tl must have at least one point and one best-so-far point.
 func Timeline(tl population.Timeline, title string) (*plot.Plot, error) {
-	start := tl.Start
-	last := tl.Points[0].Born
-	for _, pt := range tl.Points {
-		if start.IsZero() || pt.Born.Before(start) {
-			start = pt.Born
-		}
-		if pt.Born.After(last) {
-			last = pt.Born
-		}
-	}
-	unit, unitName := time.Minute, "minutes"
-	switch span := last.Sub(start); {
-	case span > 3*time.Hour:
-		unit, unitName = time.Hour, "hours"
-	case span < 2*time.Minute:
-		unit, unitName = time.Second, "seconds"
-	}
-	at := func(t time.Time) float64 { return float64(t.Sub(start)) / float64(unit) }
-
-	var dead, alive plotter.XYs
-	for _, pt := range tl.Points {
-		xy := plotter.XY{X: at(pt.Born), Y: pt.Fitness}
-		if pt.Alive {
-			alive = append(alive, xy)
-		} else {
-			dead = append(dead, xy)
-		}
-	}
-	var best plotter.XYs
-	for _, b := range tl.BestSoFar {
-		best = append(best, plotter.XY{X: at(b.Time), Y: b.Fitness})
-	}
-	best = append(best, plotter.XY{X: at(last), Y: best[len(best)-1].Y})
-
+	dead, alive, best, unitName := timelineXYs(tl)
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "wall time since start (" + unitName + ")"
@@ -106,23 +73,11 @@ func Timeline(tl population.Timeline, title string) (*plot.Plot, error) {
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), vg.Points(8)
 
-	if len(dead) > 0 {
-		s, err := plotter.NewScatter(dead)
-		if err != nil {
-			return nil, err
-		}
-		s.GlyphStyle = draw.GlyphStyle{Color: deadColor, Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}}
-		p.Add(s)
-		p.Legend.Add("dead", s)
+	if err := addDots(p, "dead", dead, deadColor, 1.5); err != nil {
+		return nil, err
 	}
-	if len(alive) > 0 {
-		s, err := plotter.NewScatter(alive)
-		if err != nil {
-			return nil, err
-		}
-		s.GlyphStyle = draw.GlyphStyle{Color: aliveColor, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-		p.Add(s)
-		p.Legend.Add("alive", s)
+	if err := addDots(p, "alive", alive, aliveColor, 3); err != nil {
+		return nil, err
 	}
 	l, err := plotter.NewLine(best)
 	if err != nil {
@@ -133,6 +88,61 @@ func Timeline(tl population.Timeline, title string) (*plot.Plot, error) {
 	p.Add(l)
 	p.Legend.Add("best so far", l)
 	return p, nil
+}
+
+// timelineXYs places tl's points in the unit its span calls for (seconds, minutes or hours
+// since its start, named by unitName): the dead and the alive individuals apart, and the
+// best-so-far steps extended to the last birth.
+func timelineXYs(tl population.Timeline) (dead, alive, best plotter.XYs, unitName string) {
+	start := tl.Start
+	last := tl.Points[0].Born
+	for _, pt := range tl.Points {
+		if start.IsZero() || pt.Born.Before(start) {
+			start = pt.Born
+		}
+		if pt.Born.After(last) {
+			last = pt.Born
+		}
+	}
+	unit := time.Minute
+	unitName = "minutes"
+	switch span := last.Sub(start); {
+	case span > 3*time.Hour:
+		unit, unitName = time.Hour, "hours"
+	case span < 2*time.Minute:
+		unit, unitName = time.Second, "seconds"
+	}
+	at := func(t time.Time) float64 { return float64(t.Sub(start)) / float64(unit) }
+
+	for _, pt := range tl.Points {
+		xy := plotter.XY{X: at(pt.Born), Y: pt.Fitness}
+		if pt.Alive {
+			alive = append(alive, xy)
+		} else {
+			dead = append(dead, xy)
+		}
+	}
+	for _, b := range tl.BestSoFar {
+		best = append(best, plotter.XY{X: at(b.Time), Y: b.Fitness})
+	}
+	best = append(best, plotter.XY{X: at(last), Y: best[len(best)-1].Y})
+	return dead, alive, best, unitName
+}
+
+// addDots adds pts to p as circles of radius points in col, with a legend entry name; no
+// points, no entry.
+func addDots(p *plot.Plot, name string, pts plotter.XYs, col color.Color, radius float64) error {
+	if len(pts) == 0 {
+		return nil
+	}
+	s, err := plotter.NewScatter(pts)
+	if err != nil {
+		return err
+	}
+	s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(radius), Shape: draw.CircleGlyph{}}
+	p.Add(s)
+	p.Legend.Add(name, s)
+	return nil
 }
 
 // Comparison draws every group's mean curve and its range (a translucent band).

@@ -3,10 +3,12 @@ package plot
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 
 	"evo/population"
 )
@@ -26,6 +28,13 @@ func TestTimelinePlot(t *testing.T) {
 	}
 	if p.X.Label.Text != "wall time since start (minutes)" || p.X.Max != 4 || p.Y.Min != 0 || p.Y.Max != 1 {
 		t.Errorf("axes: %q x max %v, y %v..%v", p.X.Label.Text, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	dead, alive, best, _ := timelineXYs(tl)
+	if len(dead) != 1 || dead[0] != (plotter.XY{X: 1, Y: 0.2}) || len(alive) != 2 || alive[1] != (plotter.XY{X: 4, Y: 0.4}) {
+		t.Errorf("dots: dead %v, alive %v; want a at (1, 0.2) dead, b and c alive, c at (4, 0.4)", dead, alive)
+	}
+	if want := (plotter.XYs{{X: 1, Y: 0.2}, {X: 2, Y: 0.5}, {X: 4, Y: 0.5}}); !slices.Equal(best, want) {
+		t.Errorf("best so far %v, want %v (extended to the last birth)", best, want)
 	}
 	tl.Points[2].Born = t0.Add(5 * time.Hour)
 	if p, _ = Timeline(tl, "t"); p.X.Label.Text != "wall time since start (hours)" || p.X.Max != 5 {
