@@ -1,10 +1,11 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/text"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
+
+	"evo/cmd/evo/internal/text"
 )
 
 func checkCommand() *cli.Command {

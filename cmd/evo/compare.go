@@ -1,14 +1,14 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/experiment"
-	"evo/cmd/evo/internal/text"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/population/plot"
 )

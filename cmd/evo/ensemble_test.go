@@ -1,11 +1,12 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/models"
 	"math"
 	"sort"
 	"strings"
 	"testing"
+
+	"evo/cmd/evo/internal/models"
 )
 
 func testEnsemble(t *testing.T, fx *fixture) {

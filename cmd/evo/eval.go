@@ -1,11 +1,12 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/models"
-	"evo/train/data"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
+
+	"evo/cmd/evo/internal/models"
+	"evo/train/data"
 )
 
 func evalCommand() *cli.Command {

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/models"
 	"math"
 	"strings"
 	"testing"
+
+	"evo/cmd/evo/internal/models"
 )
 
 func testEval(t *testing.T, fx *fixture) {

@@ -3,18 +3,18 @@ package main
 import (
 	"bytes"
 	"errors"
-	"evo/cmd/evo/internal/experiment"
-	"evo/train/export"
 	"fmt"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/experiment"
 	"evo/cmd/evo/internal/text"
 	"evo/genome"
 	"evo/population"
 	"evo/train/checkpoint"
 	"evo/train/data"
+	"evo/train/export"
 	"evo/train/onnx"
 )
 

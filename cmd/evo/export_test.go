@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"evo/cmd/evo/internal/experiment"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"evo/cmd/evo/internal/experiment"
 	"evo/genome"
 	"evo/train/checkpoint"
 	"evo/train/onnx"

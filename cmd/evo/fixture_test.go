@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"evo/cmd/evo/internal/experiment"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"evo/cmd/evo/internal/experiment"
 	"evo/population"
 	"evo/storage"
 )

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/experiment"
-	"evo/cmd/evo/internal/runner"
 	"fmt"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/runner"
 	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/experiment"
-
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/experiment"
 	"evo/cmd/evo/internal/settings"
 	"evo/cmd/evo/internal/text"
 	"evo/storage"

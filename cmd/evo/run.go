@@ -2,14 +2,14 @@ package main
 
 import (
 	"context"
-	"evo/cmd/evo/internal/experiment"
-	"evo/cmd/evo/internal/runner"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/runner"
 	"evo/cmd/evo/internal/text"
 	"evo/storage"
 	"evo/train/data"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"net"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"evo/cmd/evo/internal/dashboard"
+	"evo/cmd/evo/internal/experiment"
 	"evo/storage"
 )
 

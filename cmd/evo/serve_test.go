@@ -158,3 +158,58 @@ func startServe(t *testing.T, args ...string) string {
 		return ""
 	}
 }
+
+// TestServeWarnsOffLoopback: `evo serve` warns, before it prints its address, that a
+// non-loopback --addr exposes the unauthenticated dashboard, and says nothing of it on loopback.
+func TestServeWarnsOffLoopback(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "exp")
+	mustRun(t, "init", "--dir", dir)
+	// The address line: on 0.0.0.0 the listener may print itself as [::]:PORT.
+	isAddrLine := func(l string) bool {
+		return strings.Contains(l, "evo: dashboard of ") && strings.Contains(l, " at http://")
+	}
+	for addr, wantWarning := range map[string]bool{"127.0.0.1:0": false, "0.0.0.0:0": true} {
+		cmd := exec.Command(evoBin, "serve", "--dir", dir, "--addr", addr)
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string, 64)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				lines <- sc.Text()
+				if isAddrLine(sc.Text()) {
+					return
+				}
+			}
+		}()
+		var before []string
+		timeout := time.After(time.Minute) // a hang guard only
+	read:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break read
+				}
+				before = append(before, l)
+			case <-timeout:
+				t.Fatalf("--addr %s: evo serve did not print its address", addr)
+			}
+		}
+		cmd.Process.Signal(syscall.SIGINT)
+		cmd.Wait()
+		if len(before) == 0 || !isAddrLine(before[len(before)-1]) {
+			t.Fatalf("--addr %s: evo serve ended before printing its address: %q", addr, before)
+		}
+		warned := strings.Contains(strings.Join(before, "\n"), "warning: ") && strings.Contains(strings.Join(before, "\n"), "has no login")
+		if warned != wantWarning {
+			t.Errorf("--addr %s: warned about the network %v, want %v; stderr:\n%s", addr, warned, wantWarning, strings.Join(before, "\n"))
+		}
+	}
+}

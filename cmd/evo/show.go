@@ -1,12 +1,12 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/experiment"
 	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/experiment"
 	"evo/cmd/evo/internal/text"
 	"evo/genome"
 	"evo/population"

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"evo/cmd/evo/internal/text"
-
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/text"
 	"evo/population"
 )
 

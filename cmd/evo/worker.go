@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"evo/cmd/evo/internal/models"
-	"evo/train/data"
 	"fmt"
 	"os"
 	"runtime"
@@ -11,9 +9,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"evo/cmd/evo/internal/models"
 	"evo/cmd/evo/internal/procs"
 	"evo/population"
 	"evo/storage"
+	"evo/train/data"
 )
 
 func workerCommand() *cli.Command {

@@ -83,8 +83,8 @@ func (fx *fixture) grow(t *testing.T, n int) {
 // individuals reads the genomes and files of alive individuals; dead ones read as collected.
 type individuals struct{ root *storage.Root }
 
-func (x individuals) Genome(id string) (*genome.Genome, error) {
-	b, err := x.root.ReadFile(id, population.GenomeFile, genome.MaxEncodedSize)
+func (x individuals) Genome(in population.Individual) (*genome.Genome, error) {
+	b, err := x.root.ReadFile(in.Meta.ID, population.GenomeFile, genome.MaxEncodedSize)
 	if err != nil {
 		return nil, err
 	}

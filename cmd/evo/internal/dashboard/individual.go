@@ -78,7 +78,7 @@ func (s *Server) individual(r *http.Request) (view, error) {
 		fit = append(fit, step.Meta.Fitness)
 	}
 	d.Fitness = sparkline(fit)
-	if g, err := s.opts.Individuals.Genome(id); err != nil {
+	if g, err := s.opts.Individuals.Genome(in); err != nil {
 		d.ArchError = err.Error()
 	} else {
 		var b bytes.Buffer

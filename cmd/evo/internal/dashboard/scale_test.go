@@ -52,6 +52,6 @@ func TestScaleFirstPage(t *testing.T) {
 // noFiles is an Individuals with no genomes and no files.
 type noFiles struct{}
 
-func (noFiles) Genome(string) (*genome.Genome, error)      { return nil, os.ErrNotExist }
-func (noFiles) Files(string) ([]File, error)               { return nil, os.ErrNotExist }
-func (noFiles) Open(string, string) (io.ReadCloser, error) { return nil, os.ErrNotExist }
+func (noFiles) Genome(population.Individual) (*genome.Genome, error) { return nil, os.ErrNotExist }
+func (noFiles) Files(string) ([]File, error)                         { return nil, os.ErrNotExist }
+func (noFiles) Open(string, string) (io.ReadCloser, error)           { return nil, os.ErrNotExist }

@@ -32,8 +32,8 @@ type File struct {
 // (alive, in its grave, or rebuilt from its lineage) and the files of its directory (alive or in
 // its grave). Every method must only read.
 type Individuals interface {
-	// Genome returns the genome of individual id, alive or dead.
-	Genome(id string) (*genome.Genome, error)
+	// Genome returns the genome of in, alive or dead (in as population.Show returned it).
+	Genome(in population.Individual) (*genome.Genome, error)
 	// Files lists the files of id's directory as its record names them (none once its grave
 	// was collected).
 	Files(id string) ([]File, error)

@@ -7,6 +7,7 @@ import (
 
 	"evo/cmd/evo/internal/dashboard"
 	"evo/genome"
+	"evo/population"
 )
 
 // Dashboard is e as the dashboard of `evo serve` reads it, under label (empty: the main one).
@@ -21,12 +22,8 @@ func (e *Experiment) Dashboard(label string) dashboard.Experiment {
 // the same readers as `evo show` and `evo lineage`.
 type Served struct{ E *Experiment }
 
-// Genome returns the genome of id, alive or dead.
-func (s Served) Genome(id string) (*genome.Genome, error) {
-	in, err := s.E.Individual(id)
-	if err != nil {
-		return nil, err
-	}
+// Genome returns the genome of in, alive or dead.
+func (s Served) Genome(in population.Individual) (*genome.Genome, error) {
 	g, _, err := s.E.Genome(in)
 	return g, err
 }

@@ -6,18 +6,18 @@ package runner
 import (
 	"context"
 	"errors"
-	"evo/cmd/evo/internal/models"
-	"evo/train/data"
 	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"evo/cmd/evo/internal/experiment"
+	"evo/cmd/evo/internal/models"
 	"evo/cmd/evo/internal/procs"
 	"evo/cmd/evo/internal/text"
 	"evo/population"
 	"evo/storage"
+	"evo/train/data"
 )
 
 // Options configure Run.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"evo/population"
 	"evo/train"
 )
 
@@ -69,25 +70,9 @@ type Config struct {
 	DataDir string `json:"data_dir,omitempty"`
 }
 
-// Duration is a time.Duration that reads and writes as "1h30m" in JSON.
-type Duration time.Duration
-
-// MarshalJSON writes d as a string like "1h30m0s".
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// UnmarshalJSON reads a string like "90m".
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a string like \"90m\": %w", err)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
+// Duration is a time.Duration that reads and writes as "1h30m" in JSON: the population
+// control's type, so experiment.json and control.json write budgets alike.
+type Duration = population.Duration
 
 // FormatVersion is the version of experiment.json this package reads and writes.
 const FormatVersion = 1

@@ -34,7 +34,7 @@ func Status(w io.Writer, r population.StatusReport, dir string, cfg *settings.Co
 		fmt.Fprintf(w, "graveyard   %d graves, %sB (see `evo gc --max-graveyard-bytes`)\n", n, SI(float64(b)))
 	}
 	if !r.Started.IsZero() {
-		fmt.Fprintf(w, "elapsed     %s", Human(time.Duration(r.ElapsedSeconds*float64(time.Second))))
+		fmt.Fprintf(w, "elapsed     %s", Human(Secs(r.ElapsedSeconds)))
 		pc := budget
 		pc.MaxIndividuals, pc.MaxFLOPs, pc.MaxWall = lim.MaxIndividuals, lim.MaxFLOPs, 0 // the wall budget is per run
 		if d, ok := r.Remaining(pc, now); ok {
@@ -89,7 +89,7 @@ type RunSummary struct {
 // Summary writes s for people.
 func Summary(w io.Writer, s RunSummary) error {
 	fmt.Fprintf(w, "experiment   %s\n", s.Dir)
-	fmt.Fprintf(w, "trained      %d individuals in %s, %s FLOPs\n", s.Status.Trained, Human(time.Duration(s.Status.ElapsedSeconds*float64(time.Second))), SI(s.Status.FLOPsTotal))
+	fmt.Fprintf(w, "trained      %d individuals in %s, %s FLOPs\n", s.Status.Trained, Human(Secs(s.Status.ElapsedSeconds)), SI(s.Status.FLOPsTotal))
 	if s.Best == nil {
 		fmt.Fprintln(w, "best         none yet")
 		return nil
@@ -148,7 +148,7 @@ func (p *Progress) Finish() {
 // ProgressLine is one status line of a run; remaining is the time to the budget, when ok.
 func ProgressLine(st population.StatusReport, remaining time.Duration, ok bool) string {
 	line := fmt.Sprintf("%s  trained %d  alive %d  best %.4f  %.1f/min  %s FLOPs  workers %d",
-		Human(time.Duration(st.ElapsedSeconds*float64(time.Second))), st.Trained, st.Alive, st.Best.Fitness,
+		Human(Secs(st.ElapsedSeconds)), st.Trained, st.Alive, st.Best.Fitness,
 		st.PerMinute, SI(st.FLOPsTotal), st.Workers)
 	if ok {
 		line += "  budget in " + Human(remaining)

@@ -1,11 +1,11 @@
 package text
 
 import (
-	"evo/cmd/evo/internal/settings"
 	"fmt"
 	"io"
 	"time"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/storage"
 )

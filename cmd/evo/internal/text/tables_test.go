@@ -2,11 +2,11 @@ package text
 
 import (
 	"bytes"
-	"evo/cmd/evo/internal/settings"
 	"strings"
 	"testing"
 	"time"
 
+	"evo/cmd/evo/internal/settings"
 	"evo/population"
 	"evo/storage"
 )

@@ -112,6 +112,7 @@ func Show(w io.Writer, r population.ShowReport) error {
 	return nil
 }
 
+// Secs converts seconds to a time.Duration.
 func Secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // Seconds formats a duration in seconds for people, keeping precision below a minute.
